@@ -1,0 +1,73 @@
+"""Accounts: one user model with a role and one jurisdiction (DESIGN §1)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.roles import Role
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices, default=Role.TOWNSHIP_STAFF)
+    township = models.ForeignKey(
+        "villages.Township",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("所属乡镇"),
+        help_text=_("乡镇工作人员必填。"),
+    )
+    county = models.ForeignKey(
+        "villages.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        verbose_name=_("所属县（市）"),
+        help_text=_("县级审核人员必填。"),
+    )
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    objects = PortalUserManager()
+    # Password hashes and login times are not audit material.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            # One jurisdiction per user, of the kind the role needs.
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.TOWNSHIP_STAFF, township__isnull=False, county__isnull=True)
+                    | Q(role=Role.COUNTY_OFFICIAL, county__isnull=False, township__isnull=True)
+                    | Q(role=Role.ADMIN, township__isnull=True)
+                ),
+                name="user_role_matches_jurisdiction",
+                violation_error_message=_(
+                    "乡镇工作人员须指定所属乡镇，县级审核人员须指定所属县（市），二者不能同时填写。"
+                ),
+            )
+        ]
+
+    @property
+    def jurisdiction(self):
+        """The township or county this user works for; None for admins (everything)."""
+        return self.township or self.county
+
+    @property
+    def jurisdiction_county(self):
+        if self.township_id:
+            return self.township.county
+        return self.county

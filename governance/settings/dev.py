@@ -1,0 +1,12 @@
+"""Local development: `make run`. DEBUG on, keys from a git-ignored file, email to the console."""
+
+from .base import *  # noqa: F403
+from .base import DATA_DIR
+from .env import env_bool, env_str
+from .local_keys import local_keys
+
+DEBUG = env_bool("DEBUG", True)
+_keys = local_keys(DATA_DIR)
+SECRET_KEY = env_str("SECRET_KEY") or _keys["SECRET_KEY"]
+ID_NUMBER_ENCRYPTION_KEY = env_str("ID_NUMBER_ENCRYPTION_KEY") or _keys["ID_NUMBER_ENCRYPTION_KEY"]
+ID_NUMBER_HASH_KEY = env_str("ID_NUMBER_HASH_KEY") or _keys["ID_NUMBER_HASH_KEY"]

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from governance.hooks import render_panels
+from villages.selectors import townships_with_village_counts
+
+
+@require_GET
+@login_required
+def home(request):
+    """Each role's start page: their jurisdiction's townships and whatever the apps say is due."""
+    context = {
+        "townships": townships_with_village_counts(request.user),
+        "panels": render_panels("home_panel", user=request.user),
+    }
+    return render(request, "home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 ``ok`` when PostgreSQL answers, 503 otherwise; for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    """County dashboard: each app adds its roll-up for the user's jurisdiction ([6/7] fills it out)."""
+    townships = list(townships_with_village_counts(request.user))
+    context = {
+        "townships": townships,
+        "village_total": sum(t.village_count for t in townships),  # summing ~20 aggregated rows
+        "panels": render_panels("dashboard_panel", user=request.user),
+    }
+    return render(request, "dashboard.html", context)

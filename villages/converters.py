@@ -1,0 +1,10 @@
+class DivisionCodeConverter:
+    """A 12-digit statistical division code in a URL: villages are addressed by it, not by database id."""
+
+    regex = r"\d{12}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -1,0 +1,38 @@
+"""Reads of the hierarchy, always scoped to the user's jurisdiction."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from governance.scoping import scope
+from villages.models import County, PartyBranch, Township, Village
+
+
+def counties_visible_to(user) -> QuerySet[County]:
+    return County.objects.filter(pk__in=townships_visible_to(user).values("county_id"))
+
+
+def townships_visible_to(user) -> QuerySet[Township]:
+    """Townships the user may read, with the county loaded for labels."""
+    return scope(Township.objects.select_related("county"), user, township_path="")
+
+
+def villages_visible_to(user) -> QuerySet[Village]:
+    """Villages the user may read, with township and county loaded (list and detail pages)."""
+    return scope(Village.objects.select_related("township__county"), user, township_path="township")
+
+
+def branches_visible_to(user) -> QuerySet[PartyBranch]:
+    return scope(
+        PartyBranch.objects.select_related("township__county", "village"), user, township_path="township"
+    )
+
+
+def townships_with_village_counts(user) -> QuerySet[Township]:
+    """Current townships in scope with their number of current villages, counted in SQL."""
+    return (
+        townships_visible_to(user)
+        .filter(valid_to__isnull=True)
+        .annotate(village_count=Count("villages", filter=Q(villages__valid_to__isnull=True)))
+        .order_by("code")
+    )
