@@ -16,6 +16,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("villages/", include("villages.urls")),
+    path("cadres/", include("cadres.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("decisions/", include("decisions.urls")),
+    # The public disclosure board (村务公开): no login (DESIGN §6-7).
+    path("public/", include("decisions.public_urls")),
 ]
 
 if settings.DEBUG:

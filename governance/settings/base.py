@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     # Project apps, in dependency order: seed_demo runs their demo seeders in this order.
     "governance",
     "villages",
+    "cadres",
+    "supervision",
+    "decisions",
 ]
 
 MIDDLEWARE = [
