@@ -15,10 +15,15 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("township", "county")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("角色与辖区"), {
-            "fields": ("role", "township", "county"),
-            "description": _("乡镇工作人员选所属乡镇；县级审核人员选所属县（市）；系统管理员两项都不填。"),
-        }),
+        (
+            _("角色与辖区"),
+            {
+                "fields": ("role", "township", "county"),
+                "description": _(
+                    "乡镇工作人员选所属乡镇；县级审核人员选所属县（市）；系统管理员两项都不填。"
+                ),
+            },
+        ),
         (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone")}),
         (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),

@@ -56,9 +56,15 @@ def demo_users_ensure(*, password: str) -> list[tuple[User, str]]:
     ]
     users = []
     for username, fields in specs:
-        user, _ = User.objects.update_or_create(username=username, defaults=fields)
+        user, _ = User.objects.get_or_create(username=username, defaults=fields)
+        # Save only what changed, so a second run adds no history rows.
+        changed = [name for name, value in fields.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, fields[name])
         if not user.check_password(password):
             user.set_password(password)
-            user.save(update_fields=["password"])
+            changed.append("password")
+        if changed:
+            user.save()
         users.append((user, user.jurisdiction.name if user.jurisdiction else "全部"))
     return users

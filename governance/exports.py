@@ -54,7 +54,7 @@ class _Echo:
 def _csv_stream(objects, columns) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # A byte-order mark makes Excel read the file as UTF-8 instead of GBK.
-    yield "\ufeff" + writer.writerow([column.header for column in columns])
+    yield "\ufeff" + writer.writerow([str(column.header) for column in columns])
     for row in _rows(objects, columns):
         yield writer.writerow(row)
 
@@ -64,12 +64,10 @@ def _xlsx_response(objects, columns, filename: str) -> HttpResponse:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append([column.header for column in columns])
+    sheet.append([str(column.header) for column in columns])
     for row in _rows(objects, columns):
         sheet.append(row)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     workbook.save(response)
     return response
 
@@ -80,10 +78,14 @@ def export_response(request, objects, *, columns: list[Column], filename: str) -
     if fmt is None or fmt == "":
         return None
     if fmt not in FORMATS:
-        return HttpResponseBadRequest(_(UNKNOWN_FORMAT) % {"format": fmt}, content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            _(UNKNOWN_FORMAT) % {"format": fmt}, content_type="text/plain; charset=utf-8"
+        )
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_stream(objects, columns), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_stream(objects, columns), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = _xlsx_response(objects, columns, filename)
     response["Content-Disposition"] = _content_disposition(f"{filename}-{stamp}.{fmt}")

@@ -11,13 +11,19 @@ HISTORY_LIMIT = 50
 @dataclass
 class HistoryEntry:
     when: Any
-    who: Any
+    who: str
     action: str
     object_label: str
     changes: list[tuple[str, Any, Any]] = field(default_factory=list)
 
 
 _ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+def _who(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.username
 
 
 def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
@@ -30,7 +36,9 @@ def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     for obj in objects:
         if obj is None:
             continue
-        records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+        records = list(
+            obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        )
         model = obj._meta.model
         for newer, older in zip(records, records[1:] + [None], strict=False):
             if newer is records[-1] and len(records) > limit:
@@ -44,7 +52,7 @@ def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
             entries.append(
                 HistoryEntry(
                     when=newer.history_date,
-                    who=newer.history_user,
+                    who=_who(newer.history_user),
                     action=_ACTIONS.get(newer.history_type, newer.history_type),
                     object_label=str(model._meta.verbose_name),
                     changes=changes,

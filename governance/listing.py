@@ -27,7 +27,7 @@ def filtered_list(
     its error and no rows rather than silently ignoring the bad value. htmx requests get only the
     ``partial_template`` (the table) so filtering does not reload the page.
     """
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {}))
+    filterset = filterset_class(request.GET, queryset=queryset, request=request, **(filterset_kwargs or {}))
     objects = filterset.qs if filterset.is_valid() else queryset.none()
     exported = export_response(request, objects, columns=columns, filename=filename)
     if exported is not None:

@@ -41,6 +41,7 @@ class TownshipFactory(DjangoModelFactory):
 class VillageFactory(DjangoModelFactory):
     class Meta:
         model = Village
+        skip_postgeneration_save = True
 
     township = factory.SubFactory(TownshipFactory)
     name = factory.Sequence(lambda n: f"测试{n}村")

@@ -16,16 +16,32 @@ MERGER = dt.date(2020, 6, 30)
 
 # (code suffix, name, valid_from); units that exist since the 2020 merger start then.
 CURRENT_TOWNSHIPS = [
-    ("001", "炉城街道", EARLY), ("002", "榆林街道", EARLY), ("101", "姑咱镇", EARLY),
-    ("102", "新都桥镇", EARLY), ("103", "塔公镇", EARLY), ("104", "沙德镇", EARLY),
-    ("105", "金汤镇", EARLY), ("106", "甲根坝镇", MERGER), ("107", "贡嘎山镇", MERGER),
-    ("108", "鱼通镇", MERGER), ("201", "雅拉乡", EARLY), ("205", "麦崩乡", EARLY),
-    ("208", "捧塔乡", EARLY), ("211", "普沙绒乡", EARLY), ("212", "吉居乡", EARLY),
-    ("214", "呷巴乡", EARLY), ("218", "孔玉乡", EARLY),
+    ("001", "炉城街道", EARLY),
+    ("002", "榆林街道", EARLY),
+    ("101", "姑咱镇", EARLY),
+    ("102", "新都桥镇", EARLY),
+    ("103", "塔公镇", EARLY),
+    ("104", "沙德镇", EARLY),
+    ("105", "金汤镇", EARLY),
+    ("106", "甲根坝镇", MERGER),
+    ("107", "贡嘎山镇", MERGER),
+    ("108", "鱼通镇", MERGER),
+    ("201", "雅拉乡", EARLY),
+    ("205", "麦崩乡", EARLY),
+    ("208", "捧塔乡", EARLY),
+    ("211", "普沙绒乡", EARLY),
+    ("212", "吉居乡", EARLY),
+    ("214", "呷巴乡", EARLY),
+    ("218", "孔玉乡", EARLY),
 ]
 ENDED_TOWNSHIPS = [
-    ("202", "时济乡"), ("206", "三合乡"), ("210", "贡嘎山乡"), ("213", "瓦泽乡"),
-    ("215", "甲根坝乡"), ("216", "朋布西乡"), ("219", "鱼通乡"),
+    ("202", "时济乡"),
+    ("206", "三合乡"),
+    ("210", "贡嘎山乡"),
+    ("213", "瓦泽乡"),
+    ("215", "甲根坝乡"),
+    ("216", "朋布西乡"),
+    ("219", "鱼通乡"),
 ]
 VILLAGE_TOTAL = 234
 COMMUNITIES_PER_SUBDISTRICT = 4
@@ -49,9 +65,19 @@ def village_specs():
         communities = COMMUNITIES_PER_SUBDISTRICT if name.endswith("街道") else 0
         for n in range(1, count + 1):
             if n <= communities:
-                yield suffix, f"513301{suffix}{n:03d}", f"{_short(name)}示例{n:02d}社区", Village.Kind.COMMUNITY
+                yield (
+                    suffix,
+                    f"513301{suffix}{n:03d}",
+                    f"{_short(name)}示例{n:02d}社区",
+                    Village.Kind.COMMUNITY,
+                )
             else:
-                yield suffix, f"513301{suffix}{200 + n:03d}", f"{_short(name)}示例{n:02d}村", Village.Kind.VILLAGE
+                yield (
+                    suffix,
+                    f"513301{suffix}{200 + n:03d}",
+                    f"{_short(name)}示例{n:02d}村",
+                    Village.Kind.VILLAGE,
+                )
 
 
 @transaction.atomic
@@ -69,8 +95,11 @@ def seed(*, stdout=None) -> None:
         Township.objects.get_or_create(
             code=f"513301{suffix}000",
             defaults={
-                "county": county, "name": name, "kind": _kind(name),
-                "valid_from": EARLY, "valid_to": MERGER - dt.timedelta(days=1),
+                "county": county,
+                "name": name,
+                "kind": _kind(name),
+                "valid_from": EARLY,
+                "valid_to": MERGER - dt.timedelta(days=1),
             },
         )
     existing = set(Village.objects.filter(township__county=county).values_list("code", flat=True))
@@ -80,9 +109,14 @@ def seed(*, stdout=None) -> None:
             continue
         # Branch sizes vary so some villages have a committee (7+ members) and some a secretary only.
         village_create(
-            township=townships[suffix], code=code, name=name, kind=kind, valid_from=EARLY,
+            township=townships[suffix],
+            code=code,
+            name=name,
+            kind=kind,
+            valid_from=EARLY,
             branch_members=5 + (index * 7) % 40,
         )
         created += 1
     if stdout:
-        stdout.write(f"  村（社区）：新建 {created} 个，共 {Village.objects.filter(township__county=county).count()} 个")
+        total = Village.objects.filter(township__county=county).count()
+        stdout.write(f"  村（社区）：新建 {created} 个，共 {total} 个")

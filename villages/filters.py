@@ -14,7 +14,9 @@ class VillageFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(
         label=_("乡镇（街道）"), queryset=_townships, to_field_name="code", empty_label=_("全部乡镇")
     )
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=Village.Kind.choices, empty_label=_("全部类型"))
+    kind = django_filters.ChoiceFilter(
+        label=_("类型"), choices=Village.Kind.choices, empty_label=_("全部类型")
+    )
     name = django_filters.CharFilter(label=_("名称"), lookup_expr="contains", max_length=60)
     current = django_filters.BooleanFilter(
         label=_("仅现行"), method="filter_current", widget=django_filters.widgets.BooleanWidget()

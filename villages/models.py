@@ -14,7 +14,10 @@ division_code_validator = RegexValidator(r"^\d{12}$", _("区划代码应为12位
 
 
 class AdministrativeUnit(models.Model):
-    """Fields every level shares. Units are never deleted: they end (valid_to) so old records keep pointing at them."""
+    """Fields every level shares.
+
+    Units are never deleted: they end (valid_to), so old records keep pointing at them.
+    """
 
     code = models.CharField(
         _("统计用区划代码"), max_length=12, unique=True, validators=[division_code_validator]
@@ -59,7 +62,9 @@ class Township(AdministrativeUnit):
         TOWN = "town", _("镇")
         TOWNSHIP = "township", _("乡")
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县（市）"))
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="townships", verbose_name=_("县（市）")
+    )
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     history = HistoricalRecords()
 
@@ -139,7 +144,9 @@ class PartyBranch(models.Model):
                 violation_error_message=_("村党支部必须属于一个村。"),
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
                 name="branch_valid_period",
                 violation_error_message=_("撤销日期不能早于成立日期。"),
             ),

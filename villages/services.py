@@ -11,11 +11,19 @@ from villages.models import PartyBranch, Township, Village
 
 @transaction.atomic
 def village_create(
-    *, township: Township, code: str, name: str, kind: str = Village.Kind.VILLAGE,
-    valid_from: dt.date, name_bo: str = "", branch_members: int = 0,
+    *,
+    township: Township,
+    code: str,
+    name: str,
+    kind: str = Village.Kind.VILLAGE,
+    valid_from: dt.date,
+    name_bo: str = "",
+    branch_members: int = 0,
 ) -> Village:
     """Create a village together with its village party branch (every village has one)."""
-    village = Village(township=township, code=code, name=name, kind=kind, valid_from=valid_from, name_bo=name_bo)
+    village = Village(
+        township=township, code=code, name=name, kind=kind, valid_from=valid_from, name_bo=name_bo
+    )
     village.full_clean()
     village.save()
     branch_ensure_for_village(village=village, full_members=branch_members)
@@ -33,8 +41,12 @@ def branch_ensure_for_village(*, village: Village, full_members: int = 0) -> Par
     branch = PartyBranch.objects.filter(village=village, kind=PartyBranch.Kind.VILLAGE).first()
     if branch is None:
         branch = PartyBranch(
-            village=village, township=village.township, kind=PartyBranch.Kind.VILLAGE,
-            name=branch_name_for(village), full_members=full_members, start_date=village.valid_from,
+            village=village,
+            township=village.township,
+            kind=PartyBranch.Kind.VILLAGE,
+            name=branch_name_for(village),
+            full_members=full_members,
+            start_date=village.valid_from,
         )
         branch.full_clean()
         branch.save()

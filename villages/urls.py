@@ -1,8 +1,7 @@
 from django.urls import path, register_converter
 
-from villages.converters import DivisionCodeConverter
-
 from villages import views
+from villages.converters import DivisionCodeConverter
 
 register_converter(DivisionCodeConverter, "division")
 

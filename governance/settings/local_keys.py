@@ -14,10 +14,7 @@ from pathlib import Path
 
 def local_keys(data_dir: Path) -> dict[str, str]:
     path = data_dir / "dev-keys.json"
-    if path.exists():
-        keys = json.loads(path.read_text())
-    else:
-        keys = {}
+    keys = json.loads(path.read_text()) if path.exists() else {}
     wanted = {
         "SECRET_KEY": lambda: secrets.token_urlsafe(50),
         # Fernet key for personal ID numbers, and a separate key for their search hash.

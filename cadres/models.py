@@ -1,0 +1,511 @@
+"""Village cadres (DESIGN §4): people, two-committee posts, yearly evaluations, party-member
+development and the 3512 reserve-cadre plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cadres import idnumbers
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("小学及以下")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中/中专")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
+
+
+class Person(models.Model):
+    """One record per human; posts, evaluations, applications and reserve places point at it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=40)
+    sex = models.CharField(_("性别"), max_length=8, choices=Sex.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="藏族")
+    birth_date = models.DateField(_("出生日期"))
+    education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # The ID number itself is never stored in clear (see cadres/idnumbers.py).
+    id_number_encrypted = models.TextField(_("身份证号码（密文）"), editable=False)
+    id_number_hash = models.CharField(_("身份证号码（散列）"), max_length=64, editable=False)
+    id_number_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
+    is_returning_migrant = models.BooleanField(_("返乡农民工"), default=False)
+    is_college_graduate = models.BooleanField(_("大中专毕业生"), default=False)
+    is_veteran = models.BooleanField(_("退伍军人"), default=False)
+    is_wealth_expert = models.BooleanField(_("致富能手"), default=False)
+    home_village = models.ForeignKey(
+        "villages.Village", on_delete=models.PROTECT, related_name="residents", verbose_name=_("户籍所在村")
+    )
+    # Ciphertext and hash change meaninglessly; the masked column records that the number changed.
+    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash"])
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["name", "birth_date"]
+        indexes = [models.Index(fields=["home_village", "name"], name="person_village_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                name="person_unique_id_number",
+                violation_error_message=_("该身份证号码已登记。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_id_number(self, number: str) -> None:
+        number = idnumbers.normalize(number)
+        self.id_number_encrypted = idnumbers.encrypt(number)
+        self.id_number_hash = idnumbers.keyed_hash(number)
+        self.id_number_masked = idnumbers.mask(number)
+
+    def reveal_id_number(self) -> str:
+        """The whole number. Only ``services.person_reveal_id_number`` calls this (it logs the reveal)."""
+        return idnumbers.decrypt(self.id_number_encrypted)
+
+    @property
+    def masked_phone(self) -> str:
+        return idnumbers.mask_phone(self.phone)
+
+    @property
+    def has_quota_background(self) -> bool:
+        """The 3512 background quota counts returning migrant workers and wealth-creation experts."""
+        return self.is_returning_migrant or self.is_wealth_expert
+
+    @property
+    def background_labels(self) -> list[str]:
+        fields = ["is_returning_migrant", "is_college_graduate", "is_veteran", "is_wealth_expert"]
+        return [str(self._meta.get_field(f).verbose_name) for f in fields if getattr(self, f)]
+
+    def age_on(self, day: dt.date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class IdNumberReveal(models.Model):
+    """Each time a whole ID number was shown: who saw whose, when (PIPL accountability)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查看人")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reveals", verbose_name=_("被查看人"))
+    revealed_at = models.DateTimeField(_("查看时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("身份证号码查看记录")
+        verbose_name_plural = _("身份证号码查看记录")
+        ordering = ["-revealed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person}"
+
+
+class Committee(models.TextChoices):
+    BRANCH = "branch", _("村党支部委员会")
+    VILLAGERS = "villagers", _("村民委员会")
+    SUPERVISION = "supervision", _("村务监督委员会")
+
+
+class Position(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+    ORGANISATION = "organisation", _("组织委员")
+    PROPAGANDA = "propaganda", _("宣传委员")
+    DISCIPLINE_INSPECTION = "discipline_inspection", _("纪检委员")
+    DIRECTOR = "director", _("主任")
+    DEPUTY_DIRECTOR = "deputy_director", _("副主任")
+    MEMBER = "member", _("委员")
+    SUPERVISION_CHAIR = "supervision_chair", _("监委会主任")
+    SUPERVISION_MEMBER = "supervision_member", _("监委会委员")
+
+
+POSITIONS_BY_COMMITTEE = {
+    Committee.BRANCH: [
+        Position.SECRETARY,
+        Position.DEPUTY_SECRETARY,
+        Position.ORGANISATION,
+        Position.PROPAGANDA,
+        Position.DISCIPLINE_INSPECTION,
+    ],
+    Committee.VILLAGERS: [Position.DIRECTOR, Position.DEPUTY_DIRECTOR, Position.MEMBER],
+    Committee.SUPERVISION: [Position.SUPERVISION_CHAIR, Position.SUPERVISION_MEMBER],
+}
+# Villagers' committee and branch terms are five years (DESIGN §3, §4).
+TERM_YEARS = 5
+
+
+class Post(models.Model):
+    """A person holding one position on one committee of one village, from start to end date.
+    ``end_date`` is when they actually left (empty while they hold it); ``term_end`` is when the
+    term they were elected for runs out."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts", verbose_name=_("人员"))
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.PROTECT, related_name="cadre_posts", verbose_name=_("村（社区）")
+    )
+    committee = models.CharField(_("组织"), max_length=12, choices=Committee.choices)
+    position = models.CharField(_("职务"), max_length=24, choices=Position.choices)
+    start_date = models.DateField(_("任职日期"))
+    term_end = models.DateField(_("任期届满日期"), null=True, blank=True)
+    end_date = models.DateField(_("离任日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
+        ordering = ["village__code", "committee", "position", "start_date"]
+        indexes = [
+            models.Index(fields=["village", "end_date"], name="post_village_end"),
+            models.Index(fields=["person", "end_date"], name="post_person_end"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "position"],
+                condition=Q(position="secretary", end_date__isnull=True),
+                name="one_active_secretary_per_village",
+                violation_error_message=_("该村已有在任的党支部书记。"),
+            ),
+            models.UniqueConstraint(
+                fields=["village", "position"],
+                condition=Q(position="director", end_date__isnull=True),
+                name="one_active_director_per_village",
+                violation_error_message=_("该村已有在任的村民委员会主任。"),
+            ),
+            models.UniqueConstraint(
+                fields=["village", "position"],
+                condition=Q(position="supervision_chair", end_date__isnull=True),
+                name="one_active_supervision_chair_per_village",
+                violation_error_message=_("该村已有在任的村务监督委员会主任。"),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(committee="branch", position__in=POSITIONS_BY_COMMITTEE[Committee.BRANCH])
+                    | Q(committee="villagers", position__in=POSITIONS_BY_COMMITTEE[Committee.VILLAGERS])
+                    | Q(committee="supervision", position__in=POSITIONS_BY_COMMITTEE[Committee.SUPERVISION])
+                ),
+                name="post_position_matches_committee",
+                violation_error_message=_("职务与所属组织不符。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="post_end_after_start",
+                violation_error_message=_("离任日期不能早于任职日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gt=F("start_date")),
+                name="post_term_end_after_start",
+                violation_error_message=_("任期届满日期应晚于任职日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.get_committee_display()}{self.get_position_display()} {self.person}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+def active_on_q(day: dt.date, prefix: str = "") -> Q:
+    """Posts held on ``day`` (start on or before it, not yet ended before it)."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class Performance(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    COMPETENT = "competent", _("称职")
+    BASIC = "basic", _("基本称职")
+    INCOMPETENT = "incompetent", _("不称职")
+
+
+class Integrity(models.TextChoices):
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("差")
+
+
+class Evaluation(models.Model):
+    """两述一评: the yearly duty report, integrity report and democratic review of one cadre."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("人员"))
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.PROTECT, related_name="cadre_evaluations", verbose_name=_("村（社区）")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    performance = models.CharField(_("述职评议"), max_length=12, choices=Performance.choices)
+    integrity = models.CharField(_("述廉评议"), max_length=12, choices=Integrity.choices)
+    evaluated_on = models.DateField(_("评议日期"))
+    notes = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("两述一评")
+        verbose_name_plural = _("两述一评")
+        ordering = ["-year", "village__code", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year"],
+                name="one_evaluation_per_person_year",
+                violation_error_message=_("该人员本年度已有两述一评记录。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.person}"
+
+
+class DevelopmentStage(models.TextChoices):
+    APPLICANT = "applicant", _("入党申请人")
+    ACTIVIST = "activist", _("入党积极分子")
+    CANDIDATE = "candidate", _("发展对象")
+    PROBATIONARY = "probationary", _("预备党员")
+    FULL_MEMBER = "full_member", _("正式党员")
+
+
+class Development(models.Model):
+    """One person's way into the party through their village branch (发展党员), stage by stage."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="developments", verbose_name=_("人员")
+    )
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.PROTECT, related_name="party_developments", verbose_name=_("村（社区）")
+    )
+    stage = models.CharField(
+        _("阶段"), max_length=16, choices=DevelopmentStage.choices, default=DevelopmentStage.APPLICANT
+    )
+    applied_on = models.DateField(_("递交申请日期"))
+    talked_on = models.DateField(_("支部谈话日期"), null=True, blank=True)
+    activist_on = models.DateField(_("确定积极分子日期"), null=True, blank=True)
+    candidate_on = models.DateField(_("确定发展对象日期"), null=True, blank=True)
+    admitted_on = models.DateField(_("接收预备党员支部大会日期"), null=True, blank=True)
+    admission_due = models.PositiveIntegerField(_("应到有表决权党员数（接收）"), null=True, blank=True)
+    admission_present = models.PositiveIntegerField(_("实到有表决权党员数（接收）"), null=True, blank=True)
+    admission_yes = models.PositiveIntegerField(_("赞成票（接收）"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("预备期满日期"), null=True, blank=True)
+    extension_months = models.PositiveSmallIntegerField(_("延长预备期（月）"), null=True, blank=True)
+    extended_on = models.DateField(_("延长预备期决定日期"), null=True, blank=True)
+    confirmed_on = models.DateField(_("转正支部大会日期"), null=True, blank=True)
+    confirmation_due = models.PositiveIntegerField(_("应到有表决权党员数（转正）"), null=True, blank=True)
+    confirmation_present = models.PositiveIntegerField(_("实到有表决权党员数（转正）"), null=True, blank=True)
+    confirmation_yes = models.PositiveIntegerField(_("赞成票（转正）"), null=True, blank=True)
+    tags = models.CharField(
+        _("本地程序标签"), max_length=120, blank=True, help_text=_("如 5+2+1、两推五问三审、双承诺，仅作标注。")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("发展党员")
+        verbose_name_plural = _("发展党员")
+        ordering = ["village__code", "applied_on"]
+        indexes = [models.Index(fields=["stage", "probation_ends_on"], name="development_overdue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=~Q(stage="full_member"),
+                name="one_open_development_per_person",
+                violation_error_message=_("该人员已有进行中的发展党员记录。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(admission_present__lte=F("admission_due")) | Q(admission_due__isnull=True),
+                name="development_admission_present_le_due",
+                violation_error_message=_("实到人数不能多于应到人数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(admission_yes__lte=F("admission_present")) | Q(admission_present__isnull=True),
+                name="development_admission_yes_le_present",
+                violation_error_message=_("赞成票不能多于实到人数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_present__lte=F("confirmation_due")) | Q(confirmation_due__isnull=True),
+                name="development_confirmation_present_le_due",
+                violation_error_message=_("实到人数不能多于应到人数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_yes__lte=F("confirmation_present")) | Q(confirmation_present__isnull=True),
+                name="development_confirmation_yes_le_present",
+                violation_error_message=_("赞成票不能多于实到人数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_months__isnull=True) | Q(extension_months__gte=6, extension_months__lte=12),
+                name="development_extension_6_to_12_months",
+                violation_error_message=_("预备期只能延长6至12个月。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}（{self.get_stage_display()}）"
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """Probation has ended but no conversion decision was recorded."""
+        return (
+            self.stage == DevelopmentStage.PROBATIONARY
+            and self.probation_ends_on is not None
+            and self.probation_ends_on < day
+        )
+
+
+class ReserveQuota(models.Model):
+    """The 3512 plan's configurable quota (DESIGN §4): one row, edited by admins."""
+
+    min_count = models.PositiveSmallIntegerField(_("每村最少后备干部数"), default=3)
+    max_count = models.PositiveSmallIntegerField(_("每村最多后备干部数"), default=5)
+    min_background = models.PositiveSmallIntegerField(_("返乡农民工或致富能手最少人数"), default=1)
+    max_background = models.PositiveSmallIntegerField(_("返乡农民工或致富能手最多人数"), default=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("后备干部配备标准")
+        verbose_name_plural = _("后备干部配备标准")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_count__lte=F("max_count")),
+                name="reserve_quota_count_range",
+                violation_error_message=_("最少人数不能多于最多人数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_background__lte=F("max_background")),
+                name="reserve_quota_background_range",
+                violation_error_message=_("背景最少人数不能多于最多人数。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_count}-{self.max_count} / {self.min_background}-{self.max_background}"
+
+    @classmethod
+    def current(cls) -> ReserveQuota:
+        quota, _created = cls.objects.get_or_create(pk=1)
+        return quota
+
+
+class ReserveStage(models.TextChoices):
+    RECOMMENDED = "recommended", _("党群荐")
+    REVIEWED = "reviewed", _("两委审")
+    DECIDED = "decided", _("综合定")
+    PAIRED = "paired", _("结对帮")
+
+
+class ReserveOutcome(models.TextChoices):
+    IN_RESERVE = "in_reserve", _("继续储备")
+    APPOINTED = "appointed", _("已任用")
+    WITHDRAWN = "withdrawn", _("已退出")
+
+
+class ReserveCadre(models.Model):
+    """A person on a village's 3512 reserve bench for one plan year."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.PROTECT, related_name="reserve_cadres", verbose_name=_("村（社区）")
+    )
+    plan_year = models.PositiveSmallIntegerField(
+        _("计划年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="reserve_places", verbose_name=_("人员")
+    )
+    stage = models.CharField(_("选拔环节"), max_length=12, choices=ReserveStage.choices, default=ReserveStage.RECOMMENDED)
+    recommended_on = models.DateField(_("党群推荐日期"))
+    reviewed_on = models.DateField(_("两委审核日期"), null=True, blank=True)
+    decided_on = models.DateField(_("乡镇综合确定日期"), null=True, blank=True)
+    paired_on = models.DateField(_("结对日期"), null=True, blank=True)
+    mentor = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="mentees",
+        null=True,
+        blank=True,
+        verbose_name=_("结对帮带干部"),
+    )
+    outcome = models.CharField(
+        _("去向"), max_length=12, choices=ReserveOutcome.choices, default=ReserveOutcome.IN_RESERVE
+    )
+    appointed_post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("任用职务")
+    )
+    withdrawal_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("后备干部")
+        verbose_name_plural = _("后备干部")
+        ordering = ["-plan_year", "village__code", "recommended_on"]
+        indexes = [models.Index(fields=["plan_year", "village"], name="reserve_year_village")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "plan_year", "person"],
+                name="one_reserve_place_per_person_village_year",
+                violation_error_message=_("该人员已在本村本年度后备干部名单中。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="paired") | Q(mentor__isnull=False),
+                name="paired_reserve_has_mentor",
+                violation_error_message=_("结对帮环节须指定帮带干部。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="appointed") | Q(appointed_post__isnull=False),
+                name="appointed_reserve_has_post",
+                violation_error_message=_("已任用须关联所任职务。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="withdrawn") | ~Q(withdrawal_reason=""),
+                name="withdrawn_reserve_has_reason",
+                violation_error_message=_("退出须填写原因。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_year} {self.village} {self.person}"
+
+
+class ReserveTraining(models.Model):
+    """A course a reserve cadre attended."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reserve = models.ForeignKey(
+        ReserveCadre, on_delete=models.CASCADE, related_name="trainings", verbose_name=_("后备干部")
+    )
+    trained_on = models.DateField(_("培训日期"))
+    course = models.CharField(_("课程"), max_length=120)
+    hours = models.DecimalField(
+        _("学时"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0.5), MaxValueValidator(500)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("培训记录")
+        verbose_name_plural = _("培训记录")
+        ordering = ["trained_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0), name="training_hours_positive", violation_error_message=_("学时应大于0。")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trained_on} {self.course}"

@@ -1,0 +1,397 @@
+"""Writes of 四议两公开: creating a matter, recording each of its six steps, adding attachments.
+
+Every step service locks the matter row (``select_for_update``) before checking its state, so when two
+users record the same step at once the second one waits, then sees the step already recorded and gets
+``STEP_ALREADY_RECORDED`` instead of a duplicate or a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions import rules
+from decisions.models import (
+    NEXT_STEP,
+    STATE_AFTER,
+    Attachment,
+    DecisionPolicy,
+    Matter,
+    MeetingType,
+    Step,
+    StepKind,
+)
+
+NOT_EDITABLE = "只有本乡镇的工作人员可以录入该事项。"
+MATTER_CLOSED = "该事项已办结或未通过，不能再录入步骤。"
+STEP_ALREADY_RECORDED = "该步骤已经录入（可能是其他人刚刚录入），请刷新页面查看。"
+STEP_OUT_OF_ORDER = "步骤不能跳过或颠倒：当前应录入“%(expected)s”。"
+DATE_IN_FUTURE = "日期不能晚于今天。"
+DATE_BEFORE_PREVIOUS = "日期不能早于上一步骤（%(previous)s）。"
+MERGE_NOT_ALLOWED = "该村在会议当日不是“一肩挑”，提议和商议须分别召开会议。"
+PRESENT_OVER_DUE = "实到人数不能超过应到人数。"
+VOTES_OVER_PRESENT = "赞成、反对、弃权票数之和不能超过实到人数。"
+MEMBERS_DUE_REQUIRED = "应到人数至少为1。"
+HOUSEHOLDS_OVER_TOTAL = "到会户代表户数不能超过本村户数。"
+CONSULT_QUORUM_MISSED = "商议须过半数“两委”成员到会：应到%(due)s人，实到%(present)s人，会议无效。"
+REVIEW_QUORUM_MISSED = "审议须%(num)s/%(den)s以上党员到会：应到%(due)s人，实到%(present)s人，会议无效。"
+ASSEMBLY_QUORUM_MISSED = (
+    "村民会议须本村18周岁以上村民过半数到会，或三分之二以上户的代表到会："
+    "18周岁以上村民%(due)s人，到会%(present)s人；共%(households)s户，到会户代表%(represented)s户，会议无效。"
+)
+REPRESENTATIVES_QUORUM_MISSED = "村民代表会议须三分之二以上组成人员到会：应到%(due)s人，实到%(present)s人，会议无效。"
+MEETING_TYPE_REQUIRED = "请选择决议的会议类型。"
+HOUSEHOLDS_REQUIRED = "村民会议须填写本村户数和到会户代表户数。"
+NOTICE_TOO_SHORT = "公示天数不能少于%(days)s天。"
+ATTACHMENT_BAD_TYPE = "附件只能是JPEG、PNG图片或PDF文件。"
+ATTACHMENT_TOO_LARGE = "附件不能超过%(limit)s MB。"
+ATTACHMENT_EMPTY = "附件是空文件。"
+
+DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# Magic bytes of the accepted file types: the content decides, never the name or the browser's claim.
+_SIGNATURES = (
+    (b"\xff\xd8\xff", Attachment.FileType.JPEG, "jpg"),
+    (b"\x89PNG\r\n\x1a\n", Attachment.FileType.PNG, "png"),
+    (b"%PDF-", Attachment.FileType.PDF, "pdf"),
+)
+
+
+@dataclass(frozen=True)
+class Vote:
+    """Attendance and votes of one meeting, as entered."""
+
+    members_due: int
+    present: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+
+
+def policy_current() -> DecisionPolicy:
+    """The one policy row, created with DESIGN's defaults on first use."""
+    policy, _created = DecisionPolicy.objects.get_or_create(pk=1)
+    return policy
+
+
+def attachment_max_bytes() -> int:
+    return getattr(settings, "DECISIONS_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+
+
+@transaction.atomic
+def matter_create(
+    *,
+    village,
+    user,
+    title: str,
+    category: str,
+    description: str,
+    planned_completion: dt.date,
+    amount: Decimal | None = None,
+) -> Matter:
+    matter = Matter(
+        village=village,
+        title=title,
+        category=category,
+        description=description,
+        planned_completion=planned_completion,
+        amount=amount,
+        created_by=user,
+    )
+    matter.full_clean()
+    matter.save()
+    return matter
+
+
+def _locked(matter: Matter) -> Matter:
+    """The matter re-read under a row lock: concurrent step recordings queue here."""
+    return Matter.objects.select_for_update().get(pk=matter.pk)
+
+
+def _check_next(matter: Matter, kind: StepKind, held_on: dt.date) -> None:
+    """Order and date rules shared by every step."""
+    if matter.steps.filter(kind=kind).exists():
+        raise ValidationError(_(STEP_ALREADY_RECORDED), code="already_recorded")
+    if not matter.is_open:
+        raise ValidationError(_(MATTER_CLOSED), code="closed")
+    expected = NEXT_STEP[matter.state]
+    if kind != expected:
+        raise ValidationError(_(STEP_OUT_OF_ORDER) % {"expected": expected.label}, code="out_of_order")
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _(DATE_IN_FUTURE)}, code="future")
+    previous = matter.steps.order_by("-kind").values_list("held_on", flat=True).first()
+    if previous is not None and held_on < previous:
+        raise ValidationError(
+            {"held_on": _(DATE_BEFORE_PREVIOUS) % {"previous": previous.isoformat()}}, code="backwards"
+        )
+
+
+def _check_counts(vote: Vote) -> None:
+    errors = {}
+    if vote.members_due < 1:
+        errors["members_due"] = _(MEMBERS_DUE_REQUIRED)
+    if vote.present > vote.members_due:
+        errors["present"] = _(PRESENT_OVER_DUE)
+    if vote.votes_for + vote.votes_against + vote.votes_abstain > vote.present:
+        errors["votes_for"] = _(VOTES_OVER_PRESENT)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _vote_fields(vote: Vote) -> dict:
+    return {
+        "members_due": vote.members_due,
+        "present": vote.present,
+        "votes_for": vote.votes_for,
+        "votes_against": vote.votes_against,
+        "votes_abstain": vote.votes_abstain,
+    }
+
+
+def _save_step(matter: Matter, *, kind: StepKind, user, held_on: dt.date, passed: bool = True, **fields) -> Step:
+    step = Step(matter=matter, kind=kind, held_on=held_on, recorded_by=user, passed=passed, **fields)
+    step.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            step.save()
+    except IntegrityError as exc:
+        # The lock makes this unreachable in practice; the constraint is the last line of defence.
+        raise ValidationError(_(STEP_ALREADY_RECORDED), code="already_recorded") from exc
+    return step
+
+
+def _advance(matter: Matter, kind: StepKind, held_on: dt.date, *, passed: bool = True) -> None:
+    matter.state = STATE_AFTER[kind] if passed else Matter.State.REJECTED
+    dates = {
+        StepKind.PROPOSE: "proposed_on",
+        StepKind.RESOLVE: "resolved_on",
+        StepKind.DISCLOSE_RESOLUTION: "resolution_disclosed_on",
+        StepKind.DISCLOSE_RESULT: "result_disclosed_on",
+    }
+    update = ["state"]
+    if passed and kind in dates:
+        setattr(matter, dates[kind], held_on)
+        update.append(dates[kind])
+    matter.save(update_fields=update)
+
+
+def _consult(matter: Matter, *, user, held_on: dt.date, vote: Vote, text: str, merged: bool) -> Step:
+    _check_counts(vote)
+    if not rules.consult_quorum_met(members_due=vote.members_due, present=vote.present):
+        raise ValidationError(
+            {"present": _(CONSULT_QUORUM_MISSED) % {"due": vote.members_due, "present": vote.present}},
+            code="quorum",
+        )
+    passed = rules.consult_passed(present=vote.present, votes_for=vote.votes_for)
+    step = _save_step(
+        matter,
+        kind=StepKind.CONSULT,
+        user=user,
+        held_on=held_on,
+        passed=passed,
+        text=text,
+        merged_with_proposal=merged,
+        **_vote_fields(vote),
+    )
+    _advance(matter, StepKind.CONSULT, held_on, passed=passed)
+    return step
+
+
+@transaction.atomic
+def matter_propose(
+    *, matter: Matter, user, held_on: dt.date, text: str, merged_consultation: Vote | None = None
+) -> Step:
+    """提议 by the village branch committee. With ``merged_consultation`` the same meeting also counts
+    as 商议, which the regulation allows only where the branch secretary is also the villagers'
+    committee director (一肩挑) on that day."""
+    matter = _locked(matter)
+    _check_next(matter, StepKind.PROPOSE, held_on)
+    if merged_consultation is not None:
+        from decisions.selectors import village_has_combined_leadership
+
+        if not village_has_combined_leadership(village=matter.village, on=held_on):
+            raise ValidationError({"merge": _(MERGE_NOT_ALLOWED)}, code="merge")
+    step = _save_step(matter, kind=StepKind.PROPOSE, user=user, held_on=held_on, text=text)
+    _advance(matter, StepKind.PROPOSE, held_on)
+    if merged_consultation is not None:
+        _consult(matter, user=user, held_on=held_on, vote=merged_consultation, text=text, merged=True)
+    return step
+
+
+@transaction.atomic
+def matter_consult(*, matter: Matter, user, held_on: dt.date, vote: Vote, text: str = "") -> Step:
+    """商议 by the joint meeting of the branch committee and the villagers' committee."""
+    matter = _locked(matter)
+    _check_next(matter, StepKind.CONSULT, held_on)
+    return _consult(matter, user=user, held_on=held_on, vote=vote, text=text, merged=False)
+
+
+@transaction.atomic
+def matter_review(*, matter: Matter, user, held_on: dt.date, vote: Vote, text: str = "") -> Step:
+    """审议 by the party members' assembly, against the configurable local thresholds."""
+    matter = _locked(matter)
+    _check_next(matter, StepKind.REVIEW, held_on)
+    _check_counts(vote)
+    policy = policy_current()
+    if not rules.review_quorum_met(members_due=vote.members_due, present=vote.present, policy=policy):
+        raise ValidationError(
+            {
+                "present": _(REVIEW_QUORUM_MISSED)
+                % {
+                    "num": policy.review_quorum_num,
+                    "den": policy.review_quorum_den,
+                    "due": vote.members_due,
+                    "present": vote.present,
+                }
+            },
+            code="quorum",
+        )
+    passed = rules.review_passed(members_due=vote.members_due, votes_for=vote.votes_for, policy=policy)
+    step = _save_step(
+        matter, kind=StepKind.REVIEW, user=user, held_on=held_on, passed=passed, text=text, **_vote_fields(vote)
+    )
+    _advance(matter, StepKind.REVIEW, held_on, passed=passed)
+    return step
+
+
+def _check_resolve_quorum(
+    *, meeting_type: str, vote: Vote, households: int | None, households_represented: int | None
+) -> None:
+    if meeting_type == MeetingType.REPRESENTATIVES:
+        if not rules.representatives_quorum_met(members_due=vote.members_due, present=vote.present):
+            raise ValidationError(
+                {"present": _(REPRESENTATIVES_QUORUM_MISSED) % {"due": vote.members_due, "present": vote.present}},
+                code="quorum",
+            )
+        return
+    if households is None or households_represented is None:
+        raise ValidationError({"households": _(HOUSEHOLDS_REQUIRED)}, code="households")
+    if households_represented > households:
+        raise ValidationError({"households_represented": _(HOUSEHOLDS_OVER_TOTAL)}, code="households")
+    if not rules.assembly_quorum_met(
+        villagers_18_plus=vote.members_due,
+        present=vote.present,
+        households=households,
+        households_represented=households_represented,
+    ):
+        params = {
+            "due": vote.members_due,
+            "present": vote.present,
+            "households": households,
+            "represented": households_represented,
+        }
+        raise ValidationError({"present": _(ASSEMBLY_QUORUM_MISSED) % params}, code="quorum")
+
+
+@transaction.atomic
+def matter_resolve(
+    *,
+    matter: Matter,
+    user,
+    held_on: dt.date,
+    meeting_type: str,
+    vote: Vote,
+    households: int | None = None,
+    households_represented: int | None = None,
+    text: str = "",
+) -> Step:
+    """决议 by the villagers' assembly (``vote.members_due`` = villagers aged 18+) or the villagers'
+    representatives' meeting (``vote.members_due`` = its members)."""
+    matter = _locked(matter)
+    _check_next(matter, StepKind.RESOLVE, held_on)
+    if meeting_type not in MeetingType.values:
+        raise ValidationError({"meeting_type": _(MEETING_TYPE_REQUIRED)}, code="meeting_type")
+    _check_counts(vote)
+    _check_resolve_quorum(
+        meeting_type=meeting_type, vote=vote, households=households, households_represented=households_represented
+    )
+    if meeting_type == MeetingType.REPRESENTATIVES:
+        households = households_represented = None
+    passed = rules.resolve_passed(present=vote.present, votes_for=vote.votes_for)
+    step = _save_step(
+        matter,
+        kind=StepKind.RESOLVE,
+        user=user,
+        held_on=held_on,
+        passed=passed,
+        text=text,
+        meeting_type=meeting_type,
+        households=households,
+        households_represented=households_represented,
+        **_vote_fields(vote),
+    )
+    _advance(matter, StepKind.RESOLVE, held_on, passed=passed)
+    return step
+
+
+@transaction.atomic
+def matter_disclose_resolution(
+    *, matter: Matter, user, held_on: dt.date, place: str, notice_days: int | None = None
+) -> Step:
+    """决议公开: posted on the village board for at least the policy's notice period."""
+    matter = _locked(matter)
+    _check_next(matter, StepKind.DISCLOSE_RESOLUTION, held_on)
+    minimum = policy_current().notice_period_days
+    notice_days = minimum if notice_days is None else notice_days
+    if notice_days < minimum:
+        raise ValidationError({"notice_days": _(NOTICE_TOO_SHORT) % {"days": minimum}}, code="notice")
+    step = _save_step(
+        matter, kind=StepKind.DISCLOSE_RESOLUTION, user=user, held_on=held_on, place=place, notice_days=notice_days
+    )
+    _advance(matter, StepKind.DISCLOSE_RESOLUTION, held_on)
+    return step
+
+
+@transaction.atomic
+def matter_disclose_result(*, matter: Matter, user, held_on: dt.date, outcome: str, place: str = "") -> Step:
+    """实施结果公开: what was done, posted by the villagers' committee."""
+    matter = _locked(matter)
+    _check_next(matter, StepKind.DISCLOSE_RESULT, held_on)
+    step = _save_step(matter, kind=StepKind.DISCLOSE_RESULT, user=user, held_on=held_on, text=outcome, place=place)
+    _advance(matter, StepKind.DISCLOSE_RESULT, held_on)
+    return step
+
+
+def _sniff(head: bytes) -> tuple[str, str] | None:
+    for signature, file_type, extension in _SIGNATURES:
+        if head.startswith(signature):
+            return file_type, extension
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, matter: Matter, user, title: str, upload: UploadedFile) -> Attachment:
+    """Store a scan or photo after checking its size and its real type (magic bytes)."""
+    limit = attachment_max_bytes()
+    if upload.size == 0:
+        raise ValidationError({"upload": _(ATTACHMENT_EMPTY)}, code="empty")
+    if upload.size > limit:
+        raise ValidationError({"upload": _(ATTACHMENT_TOO_LARGE) % {"limit": limit // (1024 * 1024)}}, code="size")
+    upload.seek(0)
+    sniffed = _sniff(upload.read(16))
+    upload.seek(0)
+    if sniffed is None:
+        raise ValidationError({"upload": _(ATTACHMENT_BAD_TYPE)}, code="type")
+    file_type, extension = sniffed
+    attachment = Attachment(
+        matter=matter,
+        title=title,
+        file_type=file_type,
+        size=upload.size,
+        original_name=(upload.name or "")[-120:],
+        uploaded_by=user,
+    )
+    # A generated name: the uploader's file name never reaches the file system.
+    attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment

@@ -1,0 +1,107 @@
+import re
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+class TestHealthz:
+    def test_it_answers_ok_when_the_database_answers(self, client):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.content == b"ok"
+
+    def test_it_answers_503_when_the_database_does_not(self, client):
+        with mock.patch("governance.views.connection.cursor", side_effect=OperationalError("down")):
+            response = client.get("/healthz")
+        assert response.status_code == 503
+
+    def test_it_needs_no_login(self, client):
+        assert client.get("/healthz").status_code == 200
+
+
+class TestServerTiming:
+    def test_every_page_carries_the_query_count_and_time(self, staff_client, village):
+        response = staff_client.get(reverse("villages:village_list"))
+        header = response["Server-Timing"]
+        match = re.fullmatch(r'db;dur=(\d+\.\d);desc="(\d+) queries"', header)
+        assert match, header
+        assert int(match.group(2)) >= 3  # session, user, villages at least
+
+    def test_it_can_be_turned_off(self, staff_client, settings):
+        settings.SERVER_TIMING = False
+        assert "Server-Timing" not in staff_client.get(reverse("home"))
+
+
+class TestLogin:
+    def test_the_login_page_is_in_chinese(self, client):
+        response = client.get(reverse("login"))
+        assert response.status_code == 200
+        assert "登录" in response.content.decode()
+        assert response.headers["Content-Language"] == "zh-hans"
+
+    def test_a_user_logs_in_with_username_and_password(self, client, staff):
+        response = client.post(reverse("login"), {"username": "staff", "password": TEST_PASSWORD})
+        assert response.status_code == 302
+        assert response.url == reverse("home")
+
+    def test_a_wrong_password_says_so_in_chinese(self, client, staff):
+        response = client.post(reverse("login"), {"username": "staff", "password": "nope"})
+        assert "用户名或密码不正确" in response.content.decode()
+
+    def test_english_is_available(self, client):
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        response = client.get(reverse("login"))
+        assert response.headers["Content-Language"] == "en"
+
+    def test_logout_is_a_post(self, staff_client):
+        assert staff_client.get(reverse("logout")).status_code == 405
+        assert staff_client.post(reverse("logout")).status_code == 302
+
+
+class TestHome:
+    def test_township_staff_see_their_township_and_its_village_count(
+        self, staff_client, village, other_village
+    ):
+        response = staff_client.get(reverse("home"))
+        townships = list(response.context["townships"])
+        assert [t.name for t in townships] == ["姑咱镇"]
+        assert townships[0].village_count == 1
+
+    def test_a_county_official_sees_every_township_and_a_dashboard_link(
+        self, official_client, village, other_village
+    ):
+        response = official_client.get(reverse("home"))
+        assert {t.name for t in response.context["townships"]} == {"姑咱镇", "新都桥镇"}
+        assert reverse("dashboard") in response.content.decode()
+
+    def test_an_admin_sees_every_township(self, admin_client_, village, other_village):
+        response = admin_client_.get(reverse("home"))
+        assert {t.name for t in response.context["townships"]} == {"姑咱镇", "新都桥镇"}
+
+    def test_it_redirects_anonymous_users_to_login(self, client):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+    def test_it_refuses_post(self, staff_client):
+        assert staff_client.post(reverse("home")).status_code == 405
+
+
+class TestDashboard:
+    def test_the_county_official_sees_township_totals(self, official_client, village, other_village):
+        response = official_client.get(reverse("dashboard"))
+        assert response.status_code == 200
+        assert response.context["village_total"] == 2
+
+    def test_township_staff_see_only_their_own_figures(self, staff_client, village, other_village):
+        response = staff_client.get(reverse("dashboard"))
+        assert response.context["village_total"] == 1
+
+    def test_it_redirects_anonymous_users_to_login(self, client):
+        assert client.get(reverse("dashboard")).status_code == 302
