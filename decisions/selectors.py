@@ -1,0 +1,120 @@
+"""Reads of 四议两公开. Staff reads go through ``scope``; the public board reads only disclosed matters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import BooleanField, Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from decisions.models import PUBLIC_STATES, Attachment, DecisionPolicy, Matter, Step
+from governance.scoping import scope
+from villages.models import County, Township, Village
+
+OVERDUE_RESOLUTION = "resolution"
+OVERDUE_RESULT = "result"
+
+
+def village_has_combined_leadership(*, village: Village, on: dt.date) -> bool:
+    """一肩挑 on ``on``, derived from the cadres' posts ([2/7]); never typed in here."""
+    from cadres.selectors import combined_leadership_on
+
+    return combined_leadership_on(village=village, on=on)
+
+
+def _notice_period_days() -> int:
+    policy = DecisionPolicy.objects.filter(pk=1).values_list("notice_period_days", flat=True).first()
+    return policy if policy is not None else DecisionPolicy._meta.get_field("notice_period_days").default
+
+
+def overdue_q(*, today: dt.date | None = None, notice_days: int | None = None) -> tuple[Q, Q]:
+    """(resolution overdue, result overdue) as SQL conditions.
+
+    Resolution: voted through, but not disclosed within the notice period after the vote.
+    Result: resolution passed, but the result is not disclosed after the planned completion date.
+    """
+    today = today or timezone.localdate()
+    notice_days = _notice_period_days() if notice_days is None else notice_days
+    resolution = Q(state=Matter.State.RESOLVED, resolved_on__lt=today - dt.timedelta(days=notice_days))
+    result = Q(state__in=[Matter.State.RESOLVED, Matter.State.DISCLOSED], planned_completion__lt=today)
+    return resolution, result
+
+
+def with_overdue(queryset: QuerySet[Matter], *, today: dt.date | None = None) -> QuerySet[Matter]:
+    """Annotate ``overdue_kind`` ("resolution", "result" or "") and ``is_overdue``, computed in SQL."""
+    resolution, result = overdue_q(today=today)
+    return queryset.annotate(
+        overdue_kind=Case(
+            When(resolution, then=Value(OVERDUE_RESOLUTION)),
+            When(result, then=Value(OVERDUE_RESULT)),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        is_overdue=Case(When(resolution | result, then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
+
+
+def matters_visible_to(user) -> QuerySet[Matter]:
+    """Matters of the user's jurisdiction, with village/township/county loaded and overdue annotated."""
+    queryset = Matter.objects.select_related("village__township__county")
+    return with_overdue(scope(queryset, user, township_path="village__township"))
+
+
+def matter_detail_for(user) -> QuerySet[Matter]:
+    """``matters_visible_to`` plus the steps (with who recorded them) and attachments, for the matter page."""
+    return matters_visible_to(user).prefetch_related(
+        Prefetch("steps", queryset=Step.objects.select_related("recorded_by").order_by("kind")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    )
+
+
+def attachments_visible_to(user) -> QuerySet[Attachment]:
+    return scope(Attachment.objects.select_related("matter"), user, township_path="matter__village__township")
+
+
+def matter_counts(queryset: QuerySet[Matter]) -> dict:
+    """Counts by state and overdue for a scoped queryset: one aggregate query."""
+    resolution, result = overdue_q()
+    aggregates = {state: Count("pk", filter=Q(state=state)) for state in Matter.State.values}
+    aggregates["total"] = Count("pk")
+    aggregates["overdue_resolution"] = Count("pk", filter=resolution)
+    aggregates["overdue_result"] = Count("pk", filter=result)
+    return queryset.order_by().aggregate(**aggregates)
+
+
+# --- the public board (no login): only disclosed matters, no people ------------------------------
+
+
+def public_matters() -> QuerySet[Matter]:
+    """Matters whose resolution has been disclosed (决议公开 or 实施结果公开 done). Nothing else is
+    public: not proposals, not votes in progress, not rejected matters, not who entered them."""
+    return (
+        Matter.objects.filter(state__in=PUBLIC_STATES)
+        .select_related("village__township__county")
+        .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("kind")))
+        .order_by("-resolution_disclosed_on", "-pk")
+    )
+
+
+def public_counties() -> QuerySet[County]:
+    return County.objects.annotate(
+        disclosed=Count("townships__villages__matters", filter=Q(townships__villages__matters__state__in=PUBLIC_STATES))
+    ).order_by("code")
+
+
+def public_townships(county: County) -> QuerySet[Township]:
+    return county.townships.annotate(
+        disclosed=Count("villages__matters", filter=Q(villages__matters__state__in=PUBLIC_STATES))
+    ).order_by("code")
+
+
+def public_villages(township: Township) -> QuerySet[Village]:
+    return township.villages.annotate(
+        disclosed=Count("matters", filter=Q(matters__state__in=PUBLIC_STATES))
+    ).order_by("code")
+
+
+def public_years() -> list[int]:
+    """Years in which something was disclosed, newest first (for the search form)."""
+    dates = Matter.objects.filter(state__in=PUBLIC_STATES).dates("resolution_disclosed_on", "year", order="DESC")
+    return [d.year for d in dates]
