@@ -59,7 +59,7 @@ check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
-	$(PY) bench/run.py
+	TEST_DB_NAME=bench_governance $(PY) bench/run.py
 
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv

@@ -16,17 +16,19 @@ import re
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"\A[0-9]{17}[0-9X]\Z")
 
-ID_WRONG_SHAPE = "身份证号码应为18位：前17位是数字，最后一位是数字或X。"
-ID_WRONG_CHECK = "身份证号码的校验码（第18位）不正确，请核对。"
-ID_IMPOSSIBLE_DATE = "身份证号码中的出生日期（第7-14位）不是一个真实的日期。"
-ID_FUTURE_DATE = "身份证号码中的出生日期（第7-14位）晚于今天。"
-ID_DATE_MISMATCH = "身份证号码中的出生日期（%(in_number)s）与填写的出生日期（%(given)s）不一致。"
+ID_WRONG_SHAPE = gettext_lazy("身份证号码应为18位：前17位是数字，最后一位是数字或X。")
+ID_WRONG_CHECK = gettext_lazy("身份证号码的校验码（第18位）不正确，请核对。")
+ID_IMPOSSIBLE_DATE = gettext_lazy("身份证号码中的出生日期（第7-14位）不是一个真实的日期。")
+ID_FUTURE_DATE = gettext_lazy("身份证号码中的出生日期（第7-14位）晚于今天。")
+ID_DATE_MISMATCH = gettext_lazy(
+    "身份证号码中的出生日期（%(in_number)s）与填写的出生日期（%(given)s）不一致。"
+)
 
 
 def normalize(value: str) -> str:
@@ -52,17 +54,17 @@ def validate_id_number(value: str, *, birth_date: dt.date | None = None) -> str:
     """The normalized number, or a ValidationError saying exactly what is wrong with it."""
     number = normalize(value)
     if not _SHAPE.match(number):
-        raise ValidationError(_(ID_WRONG_SHAPE), code="shape")
+        raise ValidationError(ID_WRONG_SHAPE, code="shape")
     encoded = birth_date_of(number)
     if encoded is None or encoded.year < 1900:
-        raise ValidationError(_(ID_IMPOSSIBLE_DATE), code="date")
+        raise ValidationError(ID_IMPOSSIBLE_DATE, code="date")
     if encoded > dt.date.today():
-        raise ValidationError(_(ID_FUTURE_DATE), code="future")
+        raise ValidationError(ID_FUTURE_DATE, code="future")
     if check_char(number[:17]) != number[17]:
-        raise ValidationError(_(ID_WRONG_CHECK), code="check")
+        raise ValidationError(ID_WRONG_CHECK, code="check")
     if birth_date is not None and encoded != birth_date:
         raise ValidationError(
-            _(ID_DATE_MISMATCH),
+            ID_DATE_MISMATCH,
             code="mismatch",
             params={"in_number": encoded.isoformat(), "given": birth_date.isoformat()},
         )
@@ -107,4 +109,6 @@ def decrypt(token: str) -> str:
 def keyed_hash(number: str) -> str:
     """HMAC-SHA256 with a key from settings: equal numbers hash equally, a dump cannot be brute-forced
     over the small space of plausible numbers without the key."""
-    return hmac.new(settings.ID_NUMBER_HASH_KEY.encode(), normalize(number).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.ID_NUMBER_HASH_KEY.encode(), normalize(number).encode(), hashlib.sha256
+    ).hexdigest()

@@ -95,7 +95,11 @@ class Person(models.Model):
         return [str(self._meta.get_field(f).verbose_name) for f in fields if getattr(self, f)]
 
     def age_on(self, day: dt.date) -> int:
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
 
 class IdNumberReveal(models.Model):
@@ -104,7 +108,9 @@ class IdNumberReveal(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查看人")
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reveals", verbose_name=_("被查看人"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="reveals", verbose_name=_("被查看人")
+    )
     revealed_at = models.DateTimeField(_("查看时间"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -247,9 +253,14 @@ class Evaluation(models.Model):
     """两述一评: the yearly duty report, integrity report and democratic review of one cadre."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("人员"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("人员")
+    )
     village = models.ForeignKey(
-        "villages.Village", on_delete=models.PROTECT, related_name="cadre_evaluations", verbose_name=_("村（社区）")
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="cadre_evaluations",
+        verbose_name=_("村（社区）"),
     )
     year = models.PositiveSmallIntegerField(
         _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -292,7 +303,10 @@ class Development(models.Model):
         Person, on_delete=models.PROTECT, related_name="developments", verbose_name=_("人员")
     )
     village = models.ForeignKey(
-        "villages.Village", on_delete=models.PROTECT, related_name="party_developments", verbose_name=_("村（社区）")
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="party_developments",
+        verbose_name=_("村（社区）"),
     )
     stage = models.CharField(
         _("阶段"), max_length=16, choices=DevelopmentStage.choices, default=DevelopmentStage.APPLICANT
@@ -313,7 +327,10 @@ class Development(models.Model):
     confirmation_present = models.PositiveIntegerField(_("实到有表决权党员数（转正）"), null=True, blank=True)
     confirmation_yes = models.PositiveIntegerField(_("赞成票（转正）"), null=True, blank=True)
     tags = models.CharField(
-        _("本地程序标签"), max_length=120, blank=True, help_text=_("如 5+2+1、两推五问三审、双承诺，仅作标注。")
+        _("本地程序标签"),
+        max_length=120,
+        blank=True,
+        help_text=_("如 5+2+1、两推五问三审、双承诺，仅作标注。"),
     )
     history = HistoricalRecords()
 
@@ -340,17 +357,20 @@ class Development(models.Model):
                 violation_error_message=_("赞成票不能多于实到人数。"),
             ),
             models.CheckConstraint(
-                condition=Q(confirmation_present__lte=F("confirmation_due")) | Q(confirmation_due__isnull=True),
+                condition=Q(confirmation_present__lte=F("confirmation_due"))
+                | Q(confirmation_due__isnull=True),
                 name="development_confirmation_present_le_due",
                 violation_error_message=_("实到人数不能多于应到人数。"),
             ),
             models.CheckConstraint(
-                condition=Q(confirmation_yes__lte=F("confirmation_present")) | Q(confirmation_present__isnull=True),
+                condition=Q(confirmation_yes__lte=F("confirmation_present"))
+                | Q(confirmation_present__isnull=True),
                 name="development_confirmation_yes_le_present",
                 violation_error_message=_("赞成票不能多于实到人数。"),
             ),
             models.CheckConstraint(
-                condition=Q(extension_months__isnull=True) | Q(extension_months__gte=6, extension_months__lte=12),
+                condition=Q(extension_months__isnull=True)
+                | Q(extension_months__gte=6, extension_months__lte=12),
                 name="development_extension_6_to_12_months",
                 violation_error_message=_("预备期只能延长6至12个月。"),
             ),
@@ -420,7 +440,10 @@ class ReserveCadre(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     village = models.ForeignKey(
-        "villages.Village", on_delete=models.PROTECT, related_name="reserve_cadres", verbose_name=_("村（社区）")
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="reserve_cadres",
+        verbose_name=_("村（社区）"),
     )
     plan_year = models.PositiveSmallIntegerField(
         _("计划年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -428,7 +451,9 @@ class ReserveCadre(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="reserve_places", verbose_name=_("人员")
     )
-    stage = models.CharField(_("选拔环节"), max_length=12, choices=ReserveStage.choices, default=ReserveStage.RECOMMENDED)
+    stage = models.CharField(
+        _("选拔环节"), max_length=12, choices=ReserveStage.choices, default=ReserveStage.RECOMMENDED
+    )
     recommended_on = models.DateField(_("党群推荐日期"))
     reviewed_on = models.DateField(_("两委审核日期"), null=True, blank=True)
     decided_on = models.DateField(_("乡镇综合确定日期"), null=True, blank=True)
@@ -503,7 +528,9 @@ class ReserveTraining(models.Model):
         ordering = ["trained_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(hours__gt=0), name="training_hours_positive", violation_error_message=_("学时应大于0。")
+                condition=Q(hours__gt=0),
+                name="training_hours_positive",
+                violation_error_message=_("学时应大于0。"),
             )
         ]
 

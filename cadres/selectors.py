@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from cadres.models import (
     Committee,
@@ -15,9 +30,13 @@ from cadres.models import (
     Position,
     Post,
     ReserveCadre,
+    ReserveOutcome,
+    ReserveQuota,
     active_on_q,
 )
 from governance.scoping import scope
+from villages.models import Village
+from villages.selectors import villages_visible_to
 
 
 def _two_incompetent_years(person_ref: str = "pk") -> Exists:
@@ -67,7 +86,9 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
 
 def developments_visible_to(user) -> QuerySet[Development]:
     return scope(
-        Development.objects.select_related("person", "village__township"), user, township_path="village__township"
+        Development.objects.select_related("person", "village__township"),
+        user,
+        township_path="village__township",
     )
 
 
@@ -103,3 +124,108 @@ def supervision_reporter_for(*, village, on: dt.date) -> Person | None:
         if post is not None:
             return post.person
     return None
+
+
+class ComplianceStatus:
+    """Statuses of a village-year under the 3512 quota (computed in SQL, never stored)."""
+
+    MET = "met"
+    TOO_FEW = "too_few"
+    TOO_MANY = "too_many"
+    BACKGROUND_MISSED = "background_missed"
+    CHOICES = [
+        (MET, _("达标")),
+        (TOO_FEW, _("人数不足")),
+        (TOO_MANY, _("人数超出")),
+        (BACKGROUND_MISSED, _("背景配比未达标")),
+    ]
+    LABELS = dict(CHOICES)
+
+
+def _reserve_count(year: int, *, background: bool = False):
+    """Village's reserve cadres for ``year`` (withdrawn ones excluded), as a correlated subquery so
+    that township and county totals can group over it."""
+    rows = ReserveCadre.objects.filter(village=OuterRef("pk"), plan_year=year).exclude(
+        outcome=ReserveOutcome.WITHDRAWN
+    )
+    if background:
+        rows = rows.filter(Q(person__is_returning_migrant=True) | Q(person__is_wealth_expert=True))
+    counted = rows.order_by().values("village").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def compliance_for(user, *, year: int, quota: ReserveQuota) -> QuerySet[Village]:
+    """Every current village in scope with its reserve count, background count and status for ``year``."""
+    return (
+        villages_visible_to(user)
+        .filter(valid_to__isnull=True)
+        .annotate(reserve_count=_reserve_count(year), background_count=_reserve_count(year, background=True))
+        .annotate(
+            status=Case(
+                When(reserve_count__lt=quota.min_count, then=Value(ComplianceStatus.TOO_FEW)),
+                When(reserve_count__gt=quota.max_count, then=Value(ComplianceStatus.TOO_MANY)),
+                When(
+                    Q(background_count__lt=quota.min_background)
+                    | Q(background_count__gt=quota.max_background),
+                    then=Value(ComplianceStatus.BACKGROUND_MISSED),
+                ),
+                default=Value(ComplianceStatus.MET),
+                output_field=CharField(),
+            )
+        )
+        .order_by("township__code", "code")
+    )
+
+
+def _status_totals() -> dict:
+    return {
+        "villages": Count("pk"),
+        "reserves": Sum("reserve_count"),
+        "backgrounds": Sum("background_count"),
+        **{status: Count("pk", filter=Q(status=status)) for status, _label in ComplianceStatus.CHOICES},
+    }
+
+
+def compliance_totals(villages: QuerySet[Village]) -> tuple[list[dict], dict]:
+    """Per-township rows and the overall total of an (already filtered) compliance queryset, in SQL."""
+    townships = list(
+        villages.order_by()
+        .values("township__code", "township__name")
+        .annotate(**_status_totals())
+        .order_by("township__code")
+    )
+    total = villages.order_by().aggregate(**_status_totals())
+    return townships, total
+
+
+def roster_for(*, village, on: dt.date) -> dict:
+    """The village's posts held on ``on`` by committee, with the derived flags (bounded queries)."""
+    posts = list(
+        Post.objects.filter(active_on_q(on), village=village)
+        .select_related("person")
+        .annotate(flag_incompetent_twice=_two_incompetent_years("person_id"))
+        .order_by("committee", "position", "start_date")
+    )
+    by_committee = {committee: [] for committee in Committee}
+    people_committees: dict[int, set] = {}
+    for post in posts:
+        by_committee[Committee(post.committee)].append(post)
+        people_committees.setdefault(post.person_id, set()).add(post.committee)
+    # Committees listed in protocol order (secretary first), not alphabetically.
+    rank = {value: i for i, value in enumerate(Position.values)}
+    for committee_posts in by_committee.values():
+        committee_posts.sort(key=lambda post: (rank[post.position], post.start_date))
+    two_committees = {Committee.BRANCH, Committee.VILLAGERS}
+    cross = {pid for pid, committees in people_committees.items() if two_committees <= committees}
+    secretary_ids = {p.person_id for p in posts if p.position == Position.SECRETARY}
+    director_ids = {p.person_id for p in posts if p.position == Position.DIRECTOR}
+    for post in posts:
+        post.cross_appointed = post.person_id in cross
+        post.ending_soon = post.term_end is not None and on <= post.term_end <= on + dt.timedelta(days=90)
+    return {
+        "committees": [(committee.label, by_committee[committee]) for committee in Committee],
+        "combined_leadership": bool(secretary_ids & director_ids),
+        "cross_appointed_count": len(cross),
+        "ending_soon": sorted((post for post in posts if post.ending_soon), key=lambda post: post.term_end),
+        "flagged": [post for post in posts if post.flag_incompetent_twice],
+    }

@@ -200,10 +200,14 @@ class Step(models.Model):
         ordering = ["matter", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["matter", "kind"], name="one_step_per_matter_kind", violation_error_message=_("该步骤已经录入。")
+                fields=["matter", "kind"],
+                name="one_step_per_matter_kind",
+                violation_error_message=_("该步骤已经录入。"),
             ),
             models.CheckConstraint(
-                condition=Q(present__isnull=True) | Q(members_due__isnull=True) | Q(present__lte=F("members_due")),
+                condition=Q(present__isnull=True)
+                | Q(members_due__isnull=True)
+                | Q(present__lte=F("members_due")),
                 name="step_present_within_due",
                 violation_error_message=_("实到人数不能超过应到人数。"),
             ),
@@ -239,7 +243,9 @@ class Attachment(models.Model):
         PDF = "pdf", "PDF"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("事项"))
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("事项")
+    )
     title = models.CharField(_("说明"), max_length=80)
     file = models.FileField(_("文件"), upload_to="decisions/%Y/%m/")
     file_type = models.CharField(_("文件类型"), max_length=8, choices=FileType.choices)

@@ -45,7 +45,9 @@ def review_passed(*, members_due: int, votes_for: int, policy) -> bool:
 # 决议: villagers' assembly (more than half of villagers aged 18+, or representatives of 2/3 of
 # households) or villagers' representatives' meeting (2/3 of members); decided by more than half of
 # those present in both cases.
-def assembly_quorum_met(*, villagers_18_plus: int, present: int, households: int, households_represented: int) -> bool:
+def assembly_quorum_met(
+    *, villagers_18_plus: int, present: int, households: int, households_represented: int
+) -> bool:
     return more_than_half(present, villagers_18_plus) or (
         households > 0 and at_least_fraction(households_represented, households, 2, 3)
     )

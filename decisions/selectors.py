@@ -50,7 +50,9 @@ def with_overdue(queryset: QuerySet[Matter], *, today: dt.date | None = None) ->
             default=Value(""),
             output_field=CharField(),
         ),
-        is_overdue=Case(When(resolution | result, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        is_overdue=Case(
+            When(resolution | result, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
     )
 
 
@@ -78,7 +80,8 @@ def matter_counts(queryset: QuerySet[Matter]) -> dict:
     aggregates = {state: Count("pk", filter=Q(state=state)) for state in Matter.State.values}
     aggregates["total"] = Count("pk")
     aggregates["overdue_resolution"] = Count("pk", filter=resolution)
-    aggregates["overdue_result"] = Count("pk", filter=result)
+    # Exclusive, like ``overdue_kind``: a matter late with its resolution counts there only.
+    aggregates["overdue_result"] = Count("pk", filter=result & ~resolution)
     return queryset.order_by().aggregate(**aggregates)
 
 
@@ -98,8 +101,19 @@ def public_matters() -> QuerySet[Matter]:
 
 def public_counties() -> QuerySet[County]:
     return County.objects.annotate(
-        disclosed=Count("townships__villages__matters", filter=Q(townships__villages__matters__state__in=PUBLIC_STATES))
+        disclosed=Count(
+            "townships__villages__matters", filter=Q(townships__villages__matters__state__in=PUBLIC_STATES)
+        )
     ).order_by("code")
+
+
+def public_township_units() -> QuerySet[Township]:
+    """Every township, for the board's township pages (the hierarchy itself is public)."""
+    return Township.objects.select_related("county")
+
+
+def public_village_units() -> QuerySet[Village]:
+    return Village.objects.select_related("township__county")
 
 
 def public_townships(county: County) -> QuerySet[Township]:
@@ -116,5 +130,7 @@ def public_villages(township: Township) -> QuerySet[Village]:
 
 def public_years() -> list[int]:
     """Years in which something was disclosed, newest first (for the search form)."""
-    dates = Matter.objects.filter(state__in=PUBLIC_STATES).dates("resolution_disclosed_on", "year", order="DESC")
+    dates = Matter.objects.filter(state__in=PUBLIC_STATES).dates(
+        "resolution_disclosed_on", "year", order="DESC"
+    )
     return [d.year for d in dates]

@@ -48,7 +48,9 @@ ASSEMBLY_QUORUM_MISSED = (
     "村民会议须本村18周岁以上村民过半数到会，或三分之二以上户的代表到会："
     "18周岁以上村民%(due)s人，到会%(present)s人；共%(households)s户，到会户代表%(represented)s户，会议无效。"
 )
-REPRESENTATIVES_QUORUM_MISSED = "村民代表会议须三分之二以上组成人员到会：应到%(due)s人，实到%(present)s人，会议无效。"
+REPRESENTATIVES_QUORUM_MISSED = (
+    "村民代表会议须三分之二以上组成人员到会：应到%(due)s人，实到%(present)s人，会议无效。"
+)
 MEETING_TYPE_REQUIRED = "请选择决议的会议类型。"
 HOUSEHOLDS_REQUIRED = "村民会议须填写本村户数和到会户代表户数。"
 NOTICE_TOO_SHORT = "公示天数不能少于%(days)s天。"
@@ -157,8 +159,12 @@ def _vote_fields(vote: Vote) -> dict:
     }
 
 
-def _save_step(matter: Matter, *, kind: StepKind, user, held_on: dt.date, passed: bool = True, **fields) -> Step:
+def _save_step(
+    matter: Matter, *, kind: StepKind, user, held_on: dt.date, passed: bool = True, **fields
+) -> Step:
     step = Step(matter=matter, kind=kind, held_on=held_on, recorded_by=user, passed=passed, **fields)
+    # Constraints are checked above (counts) and by the row lock (one per kind); the database still
+    # enforces them, so skipping their extra validation queries here loses nothing.
     step.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -257,7 +263,13 @@ def matter_review(*, matter: Matter, user, held_on: dt.date, vote: Vote, text: s
         )
     passed = rules.review_passed(members_due=vote.members_due, votes_for=vote.votes_for, policy=policy)
     step = _save_step(
-        matter, kind=StepKind.REVIEW, user=user, held_on=held_on, passed=passed, text=text, **_vote_fields(vote)
+        matter,
+        kind=StepKind.REVIEW,
+        user=user,
+        held_on=held_on,
+        passed=passed,
+        text=text,
+        **_vote_fields(vote),
     )
     _advance(matter, StepKind.REVIEW, held_on, passed=passed)
     return step
@@ -269,7 +281,10 @@ def _check_resolve_quorum(
     if meeting_type == MeetingType.REPRESENTATIVES:
         if not rules.representatives_quorum_met(members_due=vote.members_due, present=vote.present):
             raise ValidationError(
-                {"present": _(REPRESENTATIVES_QUORUM_MISSED) % {"due": vote.members_due, "present": vote.present}},
+                {
+                    "present": _(REPRESENTATIVES_QUORUM_MISSED)
+                    % {"due": vote.members_due, "present": vote.present}
+                },
                 code="quorum",
             )
         return
@@ -312,7 +327,10 @@ def matter_resolve(
         raise ValidationError({"meeting_type": _(MEETING_TYPE_REQUIRED)}, code="meeting_type")
     _check_counts(vote)
     _check_resolve_quorum(
-        meeting_type=meeting_type, vote=vote, households=households, households_represented=households_represented
+        meeting_type=meeting_type,
+        vote=vote,
+        households=households,
+        households_represented=households_represented,
     )
     if meeting_type == MeetingType.REPRESENTATIVES:
         households = households_represented = None
@@ -345,7 +363,12 @@ def matter_disclose_resolution(
     if notice_days < minimum:
         raise ValidationError({"notice_days": _(NOTICE_TOO_SHORT) % {"days": minimum}}, code="notice")
     step = _save_step(
-        matter, kind=StepKind.DISCLOSE_RESOLUTION, user=user, held_on=held_on, place=place, notice_days=notice_days
+        matter,
+        kind=StepKind.DISCLOSE_RESOLUTION,
+        user=user,
+        held_on=held_on,
+        place=place,
+        notice_days=notice_days,
     )
     _advance(matter, StepKind.DISCLOSE_RESOLUTION, held_on)
     return step
@@ -356,7 +379,9 @@ def matter_disclose_result(*, matter: Matter, user, held_on: dt.date, outcome: s
     """实施结果公开: what was done, posted by the villagers' committee."""
     matter = _locked(matter)
     _check_next(matter, StepKind.DISCLOSE_RESULT, held_on)
-    step = _save_step(matter, kind=StepKind.DISCLOSE_RESULT, user=user, held_on=held_on, text=outcome, place=place)
+    step = _save_step(
+        matter, kind=StepKind.DISCLOSE_RESULT, user=user, held_on=held_on, text=outcome, place=place
+    )
     _advance(matter, StepKind.DISCLOSE_RESULT, held_on)
     return step
 
@@ -375,7 +400,9 @@ def attachment_add(*, matter: Matter, user, title: str, upload: UploadedFile) ->
     if upload.size == 0:
         raise ValidationError({"upload": _(ATTACHMENT_EMPTY)}, code="empty")
     if upload.size > limit:
-        raise ValidationError({"upload": _(ATTACHMENT_TOO_LARGE) % {"limit": limit // (1024 * 1024)}}, code="size")
+        raise ValidationError(
+            {"upload": _(ATTACHMENT_TOO_LARGE) % {"limit": limit // (1024 * 1024)}}, code="size"
+        )
     upload.seek(0)
     sniffed = _sniff(upload.read(16))
     upload.seek(0)

@@ -16,9 +16,10 @@ from typing import Any
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 FORMATS = ("xlsx", "csv")
-UNKNOWN_FORMAT = "不支持的导出格式“%(format)s”，请使用 xlsx 或 csv。"
+UNKNOWN_FORMAT = gettext_lazy("不支持的导出格式“%(format)s”，请使用 xlsx 或 csv。")
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def export_response(request, objects, *, columns: list[Column], filename: str) -
         return None
     if fmt not in FORMATS:
         return HttpResponseBadRequest(
-            _(UNKNOWN_FORMAT) % {"format": fmt}, content_type="text/plain; charset=utf-8"
+            str(UNKNOWN_FORMAT) % {"format": fmt}, content_type="text/plain; charset=utf-8"
         )
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":

@@ -6,12 +6,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from governance.roles import can_edit_records, can_review
 
-EDIT_DENIED = "只有乡镇工作人员可以录入和修改记录。"
-REVIEW_DENIED = "只有县级审核人员可以审核。"
+EDIT_DENIED = _("只有乡镇工作人员可以录入和修改记录。")
+REVIEW_DENIED = _("只有县级审核人员可以审核。")
 
 
 def _requires(check, message):
@@ -20,7 +20,7 @@ def _requires(check, message):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not check(request.user):
-                raise PermissionDenied(_(message))
+                raise PermissionDenied(message)
             return view(request, *args, **kwargs)
 
         return wrapped

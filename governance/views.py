@@ -8,7 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from governance.hooks import render_panels
-from villages.selectors import townships_with_village_counts
+from governance.roles import Role
+from villages.selectors import townships_with_village_counts, villages_visible_to
 
 
 @require_GET
@@ -19,6 +20,9 @@ def home(request):
         "townships": townships_with_village_counts(request.user),
         "panels": render_panels("home_panel", user=request.user),
     }
+    if request.user.role == Role.TOWNSHIP_STAFF:
+        # A township has a few dozen villages at most: list them all on the staff's start page.
+        context["villages"] = villages_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
     return render(request, "home.html", context)
 
 

@@ -6,8 +6,8 @@ class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("村务监督")
     # Hooks into shared pages: see governance/hooks.py. Uncomment as each piece exists.
-    # nav = (_("监督报告"), "supervision:index")
-    # demo_seed = "supervision.demo.seed"
-    # village_panel = "supervision.panels.village_panel"
-    # home_panel = "supervision.panels.home_panel"
-    # dashboard_panel = "supervision.panels.dashboard_panel"
+    nav = (_("监督报告"), "supervision:index")
+    demo_seed = "supervision.demo.seed"
+    village_panel = "supervision.panels.village_panel"
+    home_panel = "supervision.panels.home_panel"
+    dashboard_panel = "supervision.panels.dashboard_panel"

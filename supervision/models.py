@@ -82,14 +82,14 @@ class ReportingPolicy(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return str(_("报送日历设置"))
+
     def clean(self):
         try:
             dt.date(2001, self.annual_due_month, self.annual_due_day)
         except (TypeError, ValueError) as exc:
             raise ValidationError({"annual_due_day": _("年度述职截止日不是有效日期。")}) from exc
-
-    def __str__(self) -> str:
-        return str(_("报送日历设置"))
 
     @classmethod
     def current(cls) -> ReportingPolicy:
@@ -184,7 +184,9 @@ class ReportingPeriod(models.Model):
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
     @classmethod
-    def build(cls, kind: str, year: int, number: int, policy: ReportingPolicy | None = None) -> ReportingPeriod:
+    def build(
+        cls, kind: str, year: int, number: int, policy: ReportingPolicy | None = None
+    ) -> ReportingPeriod:
         """An unsaved period with the policy's default calendar."""
         policy = policy or ReportingPolicy.current()
         start, end = cls.bounds(kind, year, number)
@@ -196,7 +198,12 @@ class ReportingPeriod(models.Model):
         else:
             due = dt.date(year + 1, policy.annual_due_month, policy.annual_due_day)
         period = cls(
-            kind=kind, year=year, number=number, start=start, end=end, due_date=due,
+            kind=kind,
+            year=year,
+            number=number,
+            start=start,
+            end=end,
+            due_date=due,
             locks_on=due + dt.timedelta(days=policy.lock_after_days),
         )
         period.deadline = local_day_end(due)
@@ -231,17 +238,32 @@ class Report(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     village = models.ForeignKey(
-        "villages.Village", on_delete=models.PROTECT, related_name="supervision_reports", verbose_name=_("村（社区）")
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="supervision_reports",
+        verbose_name=_("村（社区）"),
     )
     # The township the report was made for (DESIGN §2: records keep pointing at their unit); also
     # what makes per-township completeness an index-only GROUP BY at province scale.
     township = models.ForeignKey(
-        "villages.Township", on_delete=models.PROTECT, related_name="supervision_reports", verbose_name=_("乡镇（街道）")
+        "villages.Township",
+        on_delete=models.PROTECT,
+        related_name="supervision_reports",
+        verbose_name=_("乡镇（街道）"),
     )
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("报送期次")
     )
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The village's discipline-inspection member / supervision committee chair ([2/7]'s posts).
+    reporter = models.ForeignKey(
+        "cadres.Person",
+        on_delete=models.SET_NULL,
+        related_name="supervision_reports",
+        null=True,
+        blank=True,
+        verbose_name=_("报告人"),
+    )
     findings_decisions = models.TextField(_("决策与公开"), blank=True)
     findings_finances = models.TextField(_("村级财务与资产"), blank=True)
     findings_projects = models.TextField(_("工程项目"), blank=True)
@@ -251,12 +273,21 @@ class Report(models.Model):
     # Optimistic concurrency: every save bumps it; a form posting an older version is refused.
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("填报人账号")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("填报人账号"),
     )
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("最近提交时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("审核人"),
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -287,7 +318,12 @@ class Report(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["period", "township"], name="report_period_township"),
+            # Covering: the county table counts submitted / on-time reports from the index alone.
+            models.Index(
+                fields=["period", "township"],
+                include=["first_submitted_at", "status"],
+                name="report_period_township",
+            ),
             models.Index(fields=["township", "period"], name="report_township_period"),
             models.Index(fields=["status", "period"], name="report_status_period"),
         ]
@@ -321,7 +357,10 @@ class Rectification(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     village = models.ForeignKey(
-        "villages.Village", on_delete=models.PROTECT, related_name="rectifications", verbose_name=_("村（社区）")
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        verbose_name=_("村（社区）"),
     )
     opened_in = models.ForeignKey(
         Report, on_delete=models.PROTECT, related_name="opened_items", verbose_name=_("发现于报告")
@@ -334,7 +373,11 @@ class Rectification(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
     closing_note = models.TextField(_("销号说明"), blank=True)
     closed_in = models.ForeignKey(
-        Report, on_delete=models.PROTECT, related_name="closed_items", null=True, blank=True,
+        Report,
+        on_delete=models.PROTECT,
+        related_name="closed_items",
+        null=True,
+        blank=True,
         verbose_name=_("销号于报告"),
     )
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
@@ -352,7 +395,9 @@ class Rectification(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="open", closed_in__isnull=True, closed_on__isnull=True)
-                | (Q(status="closed", closed_in__isnull=False, closed_on__isnull=False) & ~Q(closing_note="")),
+                | (
+                    Q(status="closed", closed_in__isnull=False, closed_on__isnull=False) & ~Q(closing_note="")
+                ),
                 name="rectification_closed_has_report_and_note",
                 violation_error_message=_("销号须记录所在报告、日期和说明。"),
             ),
@@ -371,7 +416,10 @@ class LockException(models.Model):
     """A county official reopening a locked period for one village."""
 
     village = models.ForeignKey(
-        "villages.Village", on_delete=models.PROTECT, related_name="supervision_exceptions", verbose_name=_("村（社区）")
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="supervision_exceptions",
+        verbose_name=_("村（社区）"),
     )
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="exceptions", verbose_name=_("报送期次")
@@ -407,11 +455,17 @@ class Reminder(models.Model):
         ESCALATED = "escalated", _("逾期较久")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervision_reminders",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="supervision_reminders",
         verbose_name=_("收件人"),
     )
-    village = models.ForeignKey("villages.Village", on_delete=models.CASCADE, related_name="+", verbose_name=_("村（社区）"))
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("报送期次"))
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.CASCADE, related_name="+", verbose_name=_("村（社区）")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("报送期次")
+    )
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     sent_on = models.DateField(_("发送日期"))
     sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)

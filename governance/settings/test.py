@@ -18,4 +18,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Lets two test runs share one server without clobbering each other's database.
-DATABASES["default"]["TEST"] = {"NAME": "test_governance" + os.environ.get("TEST_DB_SUFFIX", "")}
+DATABASES["default"]["TEST"] = {
+    "NAME": os.environ.get("TEST_DB_NAME") or "test_governance" + os.environ.get("TEST_DB_SUFFIX", "")
+}

@@ -35,7 +35,7 @@ class PersonFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试人员{n}")
     sex = Sex.MALE
     ethnicity = "藏族"
-    birth_date = factory.Sequence(lambda n: dt.date(1970, 1, 1) + dt.timedelta(days=37 * (n % 700)))
+    birth_date = factory.Sequence(lambda n: dt.date(1970, 1, 1) + dt.timedelta(days=37 * (n % 300)))
     education = "senior"
     phone = factory.Sequence(lambda n: f"138{n % 100000000:08d}")
     home_village = factory.SubFactory(VillageFactory)

@@ -3,8 +3,13 @@ import datetime as dt
 import pytest
 
 from cadres.models import Committee, Position
-from cadres.selectors import combined_leadership_on, people_visible_to, posts_visible_to, supervision_reporter_for
-from tests.cadres.factories import PersonFactory, PostFactory
+from cadres.selectors import (
+    combined_leadership_on,
+    people_visible_to,
+    posts_visible_to,
+    supervision_reporter_for,
+)
+from tests.cadres.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +18,9 @@ DAY = dt.date(2026, 6, 1)
 
 def test_a_secretary_who_is_also_director_is_combined_leadership(village):
     post = PostFactory(village=village)
-    PostFactory(village=village, person=post.person, committee=Committee.VILLAGERS, position=Position.DIRECTOR)
+    PostFactory(
+        village=village, person=post.person, committee=Committee.VILLAGERS, position=Position.DIRECTOR
+    )
     assert combined_leadership_on(village=village, on=DAY)
 
 
@@ -25,7 +32,9 @@ def test_different_secretary_and_director_is_not_combined_leadership(village):
 
 def test_combined_leadership_is_judged_on_the_given_date(village):
     post = PostFactory(village=village, end_date=dt.date(2026, 5, 31))
-    PostFactory(village=village, person=post.person, committee=Committee.VILLAGERS, position=Position.DIRECTOR)
+    PostFactory(
+        village=village, person=post.person, committee=Committee.VILLAGERS, position=Position.DIRECTOR
+    )
     assert combined_leadership_on(village=village, on=dt.date(2026, 5, 31))
     assert not combined_leadership_on(village=village, on=DAY)
 

@@ -72,6 +72,8 @@ class TestHome:
         townships = list(response.context["townships"])
         assert [t.name for t in townships] == ["姑咱镇"]
         assert townships[0].village_count == 1
+        assert list(response.context["villages"]) == [village]
+        assert other_village.name not in response.content.decode()
 
     def test_a_county_official_sees_every_township_and_a_dashboard_link(
         self, official_client, village, other_village
@@ -79,6 +81,7 @@ class TestHome:
         response = official_client.get(reverse("home"))
         assert {t.name for t in response.context["townships"]} == {"姑咱镇", "新都桥镇"}
         assert reverse("dashboard") in response.content.decode()
+        assert "本乡镇的村" not in response.content.decode()
 
     def test_an_admin_sees_every_township(self, admin_client_, village, other_village):
         response = admin_client_.get(reverse("home"))

@@ -1,0 +1,113 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cadres.models import (
+    Development,
+    Evaluation,
+    IdNumberReveal,
+    Person,
+    Post,
+    ReserveCadre,
+    ReserveQuota,
+    ReserveTraining,
+)
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    """People are entered by township staff through the portal (the ID number needs the service)."""
+
+    list_display = ("name", "sex", "birth_date", "id_number_masked", "home_village")
+    list_select_related = ("home_village__township",)
+    list_filter = ("sex", "education", "is_returning_migrant", "is_wealth_expert", "home_village__township")
+    search_fields = ("name", "home_village__name")
+    # The birth date must keep matching the ID number: both change together through the portal form.
+    readonly_fields = ("id_number_masked", "birth_date")
+    exclude = ("id_number_encrypted", "id_number_hash")
+    autocomplete_fields = ("home_village",)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IdNumberReveal)
+class IdNumberRevealAdmin(admin.ModelAdmin):
+    """Read-only log of who saw whose whole ID number, when."""
+
+    list_display = ("revealed_at", "user", "person")
+    list_select_related = ("user", "person")
+    list_filter = ("revealed_at",)
+    search_fields = ("user__username", "person__name")
+    date_hierarchy = "revealed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(SimpleHistoryAdmin):
+    list_display = ("village", "committee", "position", "person", "start_date", "term_end", "end_date")
+    list_select_related = ("village", "person")
+    list_filter = ("committee", "position", "village__township")
+    search_fields = ("person__name", "village__name", "village__code")
+    autocomplete_fields = ("person", "village")
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ("year", "village", "person", "performance", "integrity")
+    list_select_related = ("village", "person")
+    list_filter = ("year", "performance", "integrity")
+    search_fields = ("person__name", "village__name")
+    autocomplete_fields = ("person", "village")
+
+
+@admin.register(Development)
+class DevelopmentAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "village", "stage", "applied_on", "probation_ends_on")
+    list_select_related = ("village", "person")
+    list_filter = ("stage", "village__township")
+    search_fields = ("person__name", "village__name")
+    autocomplete_fields = ("person", "village")
+
+
+class ReserveTrainingInline(admin.TabularInline):
+    model = ReserveTraining
+    extra = 0
+
+
+@admin.register(ReserveCadre)
+class ReserveCadreAdmin(SimpleHistoryAdmin):
+    list_display = ("plan_year", "village", "person", "stage", "outcome")
+    list_select_related = ("village", "person")
+    list_filter = ("plan_year", "stage", "outcome", "village__township")
+    search_fields = ("person__name", "village__name")
+    autocomplete_fields = ("person", "village", "mentor", "appointed_post")
+    inlines = [ReserveTrainingInline]
+
+
+@admin.register(ReserveTraining)
+class ReserveTrainingAdmin(SimpleHistoryAdmin):
+    list_display = ("trained_on", "course", "hours", "reserve")
+    list_select_related = ("reserve__person", "reserve__village")
+    search_fields = ("course", "reserve__person__name")
+    list_filter = ("trained_on",)
+
+
+@admin.register(ReserveQuota)
+class ReserveQuotaAdmin(SimpleHistoryAdmin):
+    """The 3512 quota (defaults 3-5, of whom 1-2 returning migrant workers or wealth-creation experts)."""
+
+    list_display = ("__str__", "min_count", "max_count", "min_background", "max_background")
+
+    def has_add_permission(self, request):
+        return not ReserveQuota.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,139 @@
+"""Filters for the cadre lists. Township choices are limited to the user's jurisdiction."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import (
+    Committee,
+    DevelopmentStage,
+    Performance,
+    Position,
+    ReserveOutcome,
+    ReserveStage,
+)
+from cadres.selectors import ComplianceStatus
+from villages.models import Township
+from villages.selectors import townships_visible_to
+
+BACKGROUNDS = [
+    ("is_returning_migrant", _("返乡农民工")),
+    ("is_college_graduate", _("大中专毕业生")),
+    ("is_veteran", _("退伍军人")),
+    ("is_wealth_expert", _("致富能手")),
+]
+
+
+def _townships(request):
+    if request is None:
+        return Township.objects.none()
+    return townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
+
+
+def _township_filter(path: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        label=_("乡镇（街道）"),
+        queryset=_townships,
+        to_field_name="code",
+        field_name=path,
+        empty_label=_("全部乡镇"),
+    )
+
+
+def _yes_no(label, method):
+    return django_filters.BooleanFilter(
+        label=label, method=method, widget=django_filters.widgets.BooleanWidget()
+    )
+
+
+class PersonFilter(django_filters.FilterSet):
+    township = _township_filter("home_village__township")
+    name = django_filters.CharFilter(label=_("姓名"), lookup_expr="contains", max_length=40)
+    background = django_filters.ChoiceFilter(
+        label=_("背景"), choices=BACKGROUNDS, method="filter_background", empty_label=_("全部背景")
+    )
+    flagged = _yes_no(_("连续两年不称职"), "filter_flagged")
+
+    def filter_background(self, queryset, name, value):
+        return queryset.filter(**{value: True}) if value else queryset
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(flag_incompetent_twice=value)
+
+
+class PostFilter(django_filters.FilterSet):
+    township = _township_filter("village__township")
+    village = django_filters.CharFilter(label=_("村名"), field_name="village__name", lookup_expr="contains")
+    committee = django_filters.ChoiceFilter(
+        label=_("组织"), choices=Committee.choices, empty_label=_("全部组织")
+    )
+    position = django_filters.ChoiceFilter(
+        label=_("职务"), choices=Position.choices, empty_label=_("全部职务")
+    )
+    active = _yes_no(_("仅在任"), "filter_active")
+
+    def filter_active(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        held = Q(end_date__isnull=True) | Q(end_date__gte=today)
+        return queryset.filter(held) if value else queryset.exclude(held)
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    township = _township_filter("village__township")
+    year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100)
+    performance = django_filters.ChoiceFilter(
+        label=_("述职评议"), choices=Performance.choices, empty_label=_("全部等次")
+    )
+    flagged = _yes_no(_("连续两年不称职"), "filter_flagged")
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(flag_incompetent_twice=value)
+
+
+class DevelopmentFilter(django_filters.FilterSet):
+    township = _township_filter("village__township")
+    stage = django_filters.ChoiceFilter(
+        label=_("阶段"), choices=DevelopmentStage.choices, empty_label=_("全部阶段")
+    )
+    overdue = _yes_no(_("预备期满未转正"), "filter_overdue")
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(stage=DevelopmentStage.PROBATIONARY, probation_ends_on__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class ReserveFilter(django_filters.FilterSet):
+    township = _township_filter("village__township")
+    plan_year = django_filters.NumberFilter(label=_("计划年度"), min_value=2000, max_value=2100)
+    stage = django_filters.ChoiceFilter(
+        label=_("选拔环节"), choices=ReserveStage.choices, empty_label=_("全部环节")
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("去向"), choices=ReserveOutcome.choices, empty_label=_("全部去向")
+    )
+
+
+class ComplianceFilter(django_filters.FilterSet):
+    """The year itself is read by the view (it shapes the annotation); it is a field here so the
+    form shows it and keeps it in the query string."""
+
+    year = django_filters.NumberFilter(
+        label=_("计划年度"), min_value=2000, max_value=2100, method="filter_year"
+    )
+    township = _township_filter("township")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ComplianceStatus.CHOICES, empty_label=_("全部状态"), method="filter_status"
+    )
+
+    def filter_year(self, queryset, name, value):
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value) if value else queryset

@@ -1,0 +1,217 @@
+"""Forms for township staff. Choices are limited to what the user may see; objects are picked by
+public key (village code, person UUID), never by database id. Services re-check every rule."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cadres import idnumbers
+from cadres.models import (
+    Committee,
+    Integrity,
+    Performance,
+    Person,
+    Position,
+)
+from cadres.selectors import people_visible_to, posts_visible_to
+from villages.selectors import villages_visible_to
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+VILLAGE_LABEL = _("村（社区）")
+PERSON_LABEL = _("人员")
+
+
+def _village_field(user, label=VILLAGE_LABEL) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=villages_visible_to(user).filter(valid_to__isnull=True).order_by("township__code", "code"),
+        to_field_name="code",
+    )
+
+
+def _person_field(user, label=PERSON_LABEL, **kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=people_visible_to(user).order_by("home_village__code", "name"),
+        to_field_name="public_id",
+        **kwargs,
+    )
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class PersonForm(forms.ModelForm):
+    id_number = forms.CharField(label=_("身份证号码"), max_length=20, strip=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "sex",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "education",
+            "phone",
+            "home_village",
+            "is_returning_migrant",
+            "is_college_graduate",
+            "is_veteran",
+            "is_wealth_expert",
+        ]
+        widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_village"] = _village_field(user, _("户籍所在村"))
+        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        if self.instance.pk:
+            # Editing: the stored number is kept unless a new one is typed; never prefilled.
+            self.fields["id_number"].required = False
+            self.fields["id_number"].help_text = _("当前：%(masked)s。留空则不修改。") % {
+                "masked": self.instance.id_number_masked
+            }
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("id_number")
+        if number:
+            try:
+                birth_date = cleaned.get("birth_date")
+                cleaned["id_number"] = idnumbers.validate_id_number(number, birth_date=birth_date)
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+        return cleaned
+
+
+class PostForm(forms.Form):
+    committee = forms.ChoiceField(label=_("组织"), choices=Committee.choices)
+    position = forms.ChoiceField(label=_("职务"), choices=Position.choices)
+    start_date = forms.DateField(label=_("任职日期"), widget=DateInput())
+    term_end = forms.DateField(
+        label=_("任期届满日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("留空则按任职日期起5年计算。"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = _person_field(user)
+        self.fields["village"] = _village_field(user)
+        self.order_fields(["person", "village"])
+
+
+class PostEndForm(forms.Form):
+    end_date = forms.DateField(label=_("离任日期"), widget=DateInput())
+
+
+class EvaluationForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    performance = forms.ChoiceField(label=_("述职评议"), choices=Performance.choices)
+    integrity = forms.ChoiceField(label=_("述廉评议"), choices=Integrity.choices)
+    evaluated_on = forms.DateField(label=_("评议日期"), widget=DateInput())
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = _person_field(user)
+        self.fields["village"] = _village_field(user)
+        self.order_fields(["person", "village"])
+
+
+class DevelopmentForm(forms.Form):
+    applied_on = forms.DateField(label=_("递交申请日期"), widget=DateInput())
+    talked_on = forms.DateField(label=_("支部谈话日期"), required=False, widget=DateInput())
+    tags = forms.CharField(label=_("本地程序标签"), required=False, max_length=120)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = _person_field(user)
+        self.fields["village"] = _village_field(user)
+        self.order_fields(["person", "village"])
+
+
+class OnDateForm(forms.Form):
+    on = forms.DateField(label=_("日期"), widget=DateInput())
+
+
+class TalkForm(forms.Form):
+    talked_on = forms.DateField(label=_("支部谈话日期"), widget=DateInput())
+
+
+class MeetingForm(forms.Form):
+    on = forms.DateField(label=_("支部大会日期"), widget=DateInput())
+    due = forms.IntegerField(label=_("应到有表决权党员数"), min_value=1)
+    present = forms.IntegerField(label=_("实到有表决权党员数"), min_value=0)
+    yes = forms.IntegerField(label=_("赞成票"), min_value=0)
+
+
+class ExtensionForm(forms.Form):
+    on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    months = forms.IntegerField(label=_("延长月数"), min_value=6, max_value=12)
+
+
+class ReserveForm(forms.Form):
+    plan_year = forms.IntegerField(label=_("计划年度"), min_value=2000, max_value=2100)
+    recommended_on = forms.DateField(label=_("党群推荐日期"), widget=DateInput())
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"] = _village_field(user)
+        self.fields["person"] = _person_field(user)
+        self.order_fields(["village", "plan_year", "person"])
+
+
+class PairForm(forms.Form):
+    on = forms.DateField(label=_("结对日期"), widget=DateInput())
+
+    def __init__(self, *args, user, village, exclude_person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offered: people holding a post in the reserve cadre's village (the service re-checks the date).
+        self.fields["mentor"] = _person_field(
+            user, _("帮带干部"), help_text=_("须为结对日有在任职务的干部。")
+        )
+        mentors = self.fields["mentor"].queryset
+        self.fields["mentor"].queryset = (
+            mentors.filter(posts__village=village, posts__end_date__isnull=True)
+            .exclude(pk=getattr(exclude_person, "pk", None))
+            .distinct()
+        )
+
+
+class TrainingForm(forms.Form):
+    trained_on = forms.DateField(label=_("培训日期"), widget=DateInput())
+    course = forms.CharField(label=_("课程"), max_length=120)
+    hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=500, decimal_places=1)
+
+
+class AppointForm(forms.Form):
+    post = forms.ModelChoiceField(label=_("任用职务"), queryset=None, to_field_name="public_id")
+
+    def __init__(self, *args, user, reserve, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = posts_visible_to(user).filter(
+            person=reserve.person, village=reserve.village
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("退出原因"), max_length=200)

@@ -1,0 +1,470 @@
+"""Cadre pages. Every view: decorators (login, method, editor for writes) → scoped selector (404
+outside jurisdiction) → form → service → redirect. ID numbers only ever leave masked, except
+through ``person_reveal`` (a logged POST)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cadres import filters, forms, services
+from cadres.columns import (
+    COMPLIANCE_COLUMNS,
+    DEVELOPMENT_COLUMNS,
+    EVALUATION_COLUMNS,
+    PERSON_COLUMNS,
+    POST_COLUMNS,
+    RESERVE_COLUMNS,
+)
+from cadres.models import ReserveQuota
+from cadres.selectors import (
+    ComplianceStatus,
+    compliance_for,
+    compliance_totals,
+    developments_visible_to,
+    evaluations_visible_to,
+    people_visible_to,
+    posts_visible_to,
+    reserves_visible_to,
+    roster_for,
+)
+from governance.history import history_entries
+from governance.listing import filtered_list
+from governance.permissions import editor_required
+from governance.roles import can_edit_records
+from governance.scoping import get_visible_or_404
+from villages.selectors import villages_visible_to
+
+
+def _form_page(request, form, *, title: str, back: str, submit: str = ""):
+    return render(
+        request,
+        "cadres/form.html",
+        {"form": form, "title": title, "back": back, "submit": submit or _("保存")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _save(form, call) -> object | None:
+    """Run a service with the form's data; on a rule violation show its errors and return None."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        forms.apply_errors(form, exc)
+        return None
+
+
+# ---------------------------------------------------------------- people
+
+
+@require_GET
+@login_required
+def index(request):
+    """/cadres/: the people register, with links to the other lists."""
+    return filtered_list(
+        request,
+        queryset=people_visible_to(request.user).order_by("home_village__code", "name"),
+        filterset_class=filters.PersonFilter,
+        columns=PERSON_COLUMNS,
+        filename="人员名录",
+        template="cadres/person_list.html",
+        partial_template="cadres/_person_table.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def person_create(request):
+    form = forms.PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        person = _save(form, lambda data: services.person_create(user=request.user, **data))
+        if person:
+            messages.success(request, _("已登记%(name)s。") % {"name": person.name})
+            return redirect("cadres:person_detail", public_id=person.public_id)
+    return _form_page(request, form, title=_("登记人员"), back=reverse("cadres:index"))
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def person_edit(request, public_id):
+    person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
+    form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST":
+        data_call = lambda data: services.person_update(person=person, user=request.user, **data)  # noqa: E731
+        if _save(form, data_call):
+            messages.success(request, _("已保存。"))
+            return redirect("cadres:person_detail", public_id=person.public_id)
+    back = reverse("cadres:person_detail", args=[person.public_id])
+    return _form_page(request, form, title=_("修改人员信息：%(name)s") % {"name": person.name}, back=back)
+
+
+def _person_context(request, person) -> dict:
+    return {
+        "person": person,
+        "posts": posts_visible_to(request.user).filter(person=person).order_by("-start_date"),
+        "evaluations": evaluations_visible_to(request.user).filter(person=person).order_by("-year"),
+        "developments": developments_visible_to(request.user).filter(person=person),
+        "reserves": reserves_visible_to(request.user).filter(person=person),
+        "may_reveal": services.may_reveal_id_number(person=person, user=request.user),
+        "history": history_entries(person),
+    }
+
+
+@require_GET
+@login_required
+def person_detail(request, public_id):
+    person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
+    return render(request, "cadres/person_detail.html", _person_context(request, person))
+
+
+@never_cache
+@require_POST
+@login_required
+def person_reveal(request, public_id):
+    """Show the whole ID number once, logged; never cached (the page holds the number)."""
+    person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
+    number = services.person_reveal_id_number(person=person, user=request.user)
+    context = _person_context(request, person) | {"revealed_number": number}
+    return render(request, "cadres/person_detail.html", context)
+
+
+# ---------------------------------------------------------------- posts and rosters
+
+
+@require_GET
+@login_required
+def post_list(request):
+    return filtered_list(
+        request,
+        queryset=posts_visible_to(request.user).order_by(
+            "village__code", "committee", "position", "-start_date"
+        ),
+        filterset_class=filters.PostFilter,
+        columns=POST_COLUMNS,
+        filename="两委任职",
+        template="cadres/post_list.html",
+        partial_template="cadres/_post_table.html",
+    )
+
+
+def _initial(request, **fields) -> dict:
+    return {name: request.GET[key] for name, key in fields.items() if request.GET.get(key)}
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def post_create(request):
+    initial = _initial(request, person="person", village="village")
+    form = forms.PostForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        post = _save(form, lambda data: services.post_create(**data))
+        if post:
+            messages.success(request, _("已任职：%(post)s。") % {"post": post})
+            return redirect("cadres:roster", code=post.village.code)
+    return _form_page(request, form, title=_("新增任职"), back=reverse("cadres:post_list"))
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def post_end(request, public_id):
+    post = get_visible_or_404(posts_visible_to(request.user), public_id=public_id)
+    form = forms.PostEndForm(request.POST or None)
+    if request.method == "POST" and _save(form, lambda data: services.post_end(post=post, **data)):
+        messages.success(request, _("已办理离任。"))
+        return redirect("cadres:roster", code=post.village.code)
+    back = reverse("cadres:roster", args=[post.village.code])
+    return _form_page(request, form, title=_("办理离任：%(post)s") % {"post": post}, back=back)
+
+
+@require_GET
+@login_required
+def roster(request, code):
+    village = get_visible_or_404(villages_visible_to(request.user), code=code)
+    today = timezone.localdate()
+    context = {
+        "village": village,
+        "today": today,
+        "roster": roster_for(village=village, on=today),
+        "reserves": reserves_visible_to(request.user).filter(village=village, plan_year=today.year),
+        "can_edit": can_edit_records(request.user),
+    }
+    return render(request, "cadres/roster.html", context)
+
+
+# ---------------------------------------------------------------- evaluations
+
+
+@require_GET
+@login_required
+def evaluation_list(request):
+    return filtered_list(
+        request,
+        queryset=evaluations_visible_to(request.user).order_by("-year", "village__code", "person__name"),
+        filterset_class=filters.EvaluationFilter,
+        columns=EVALUATION_COLUMNS,
+        filename="两述一评",
+        template="cadres/evaluation_list.html",
+        partial_template="cadres/_evaluation_table.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def evaluation_create(request):
+    initial = _initial(request, person="person", village="village")
+    form = forms.EvaluationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and _save(form, lambda data: services.evaluation_record(**data)):
+        messages.success(request, _("已记录两述一评。"))
+        return redirect("cadres:evaluation_list")
+    return _form_page(request, form, title=_("记录两述一评"), back=reverse("cadres:evaluation_list"))
+
+
+# ---------------------------------------------------------------- 3512 compliance
+
+
+@require_GET
+@login_required
+def compliance(request):
+    """Every village in scope for a plan year, with township and county totals from SQL."""
+    raw_year = request.GET.get("year") or str(timezone.localdate().year)
+    if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
+        return HttpResponseBadRequest(_("计划年度应为2000至2100之间的年份。"))
+    year, quota = int(raw_year), ReserveQuota.current()
+    villages = compliance_for(request.user, year=year, quota=quota)
+    filterset = filters.ComplianceFilter(request.GET, queryset=villages, request=request)
+    # Totals follow the filters (an unfiltered page totals everything in scope).
+    usable = not filterset.is_bound or filterset.is_valid()
+    townships, total = compliance_totals(filterset.qs if usable else villages.none())
+    return filtered_list(
+        request,
+        queryset=villages,
+        filterset_class=filters.ComplianceFilter,
+        columns=COMPLIANCE_COLUMNS,
+        filename=f"3512后备干部达标情况{year}",
+        template="cadres/compliance.html",
+        partial_template="cadres/_compliance_table.html",
+        context={
+            "year": year,
+            "quota": quota,
+            "townships": townships,
+            "total": total,
+            "labels": ComplianceStatus.LABELS,
+        },
+    )
+
+
+# ---------------------------------------------------------------- party-member development
+
+DEVELOPMENT_ACTIONS = {
+    # action: (label, form class, service, stage it applies to)
+    "talk": (gettext_lazy("记录支部谈话"), forms.TalkForm, services.development_record_talk, "applicant"),
+    "activist": (
+        gettext_lazy("确定为入党积极分子"),
+        forms.OnDateForm,
+        services.development_make_activist,
+        "applicant",
+    ),
+    "candidate": (
+        gettext_lazy("列为发展对象"),
+        forms.OnDateForm,
+        services.development_make_candidate,
+        "activist",
+    ),
+    "admit": (gettext_lazy("接收为预备党员"), forms.MeetingForm, services.development_admit, "candidate"),
+    "extend": (
+        gettext_lazy("延长预备期"),
+        forms.ExtensionForm,
+        services.development_extend_probation,
+        "probationary",
+    ),
+    "confirm": (
+        gettext_lazy("转为正式党员"),
+        forms.MeetingForm,
+        services.development_confirm,
+        "probationary",
+    ),
+}
+
+
+@require_GET
+@login_required
+def development_list(request):
+    return filtered_list(
+        request,
+        queryset=developments_visible_to(request.user).order_by("village__code", "applied_on"),
+        filterset_class=filters.DevelopmentFilter,
+        columns=DEVELOPMENT_COLUMNS,
+        filename="发展党员",
+        template="cadres/development_list.html",
+        partial_template="cadres/_development_table.html",
+        context={"today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def development_create(request):
+    initial = _initial(request, person="person", village="village")
+    form = forms.DevelopmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        development = _save(form, lambda data: services.development_apply(**data))
+        if development:
+            return redirect("cadres:development_detail", public_id=development.public_id)
+    return _form_page(request, form, title=_("登记入党申请"), back=reverse("cadres:development_list"))
+
+
+def _development_page(request, development, bound=None, status=200):
+    actions = []
+    if can_edit_records(request.user):
+        for name, (label, form_class, _service, stage) in DEVELOPMENT_ACTIONS.items():
+            if development.stage == stage or (bound and bound[0] == name):
+                form = bound[1] if bound and bound[0] == name else form_class(prefix=name)
+                actions.append((name, label, form))
+    context = {
+        "development": development,
+        "actions": actions,
+        "today": timezone.localdate(),
+        "history": history_entries(development),
+    }
+    return render(request, "cadres/development_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def development_detail(request, public_id):
+    development = get_visible_or_404(developments_visible_to(request.user), public_id=public_id)
+    return _development_page(request, development)
+
+
+@require_POST
+@editor_required
+def development_action(request, public_id, action):
+    development = get_visible_or_404(developments_visible_to(request.user), public_id=public_id)
+    if action not in DEVELOPMENT_ACTIONS:
+        return HttpResponseBadRequest(_("未知的操作。"))
+    label, form_class, service, _stage = DEVELOPMENT_ACTIONS[action]
+    form = form_class(request.POST, prefix=action)
+    if _save(form, lambda data: service(development=development, **data)):
+        messages.success(request, _("已办理：%(action)s。") % {"action": label})
+        return redirect("cadres:development_detail", public_id=development.public_id)
+    return _development_page(request, development, bound=(action, form), status=400)
+
+
+# ---------------------------------------------------------------- 3512 reserve cadres
+
+RESERVE_ACTIONS = {
+    # action: (label, form factory, service call)
+    "review": (
+        gettext_lazy("两委审"),
+        lambda r, u, d: forms.OnDateForm(d, prefix="review"),
+        lambda r, data: services.reserve_review(reserve=r, **data),
+    ),
+    "decide": (
+        gettext_lazy("综合定"),
+        lambda r, u, d: forms.OnDateForm(d, prefix="decide"),
+        lambda r, data: services.reserve_decide(reserve=r, **data),
+    ),
+    "pair": (
+        gettext_lazy("结对帮"),
+        lambda r, u, d: forms.PairForm(d, prefix="pair", user=u, village=r.village, exclude_person=r.person),
+        lambda r, data: services.reserve_pair(reserve=r, **data),
+    ),
+    "train": (
+        gettext_lazy("添加培训记录"),
+        lambda r, u, d: forms.TrainingForm(d, prefix="train"),
+        lambda r, data: services.reserve_training_add(reserve=r, **data),
+    ),
+    "appoint": (
+        gettext_lazy("任用"),
+        lambda r, u, d: forms.AppointForm(d, prefix="appoint", user=u, reserve=r),
+        lambda r, data: services.reserve_appoint(reserve=r, **data),
+    ),
+    "withdraw": (
+        gettext_lazy("退出"),
+        lambda r, u, d: forms.WithdrawForm(d, prefix="withdraw"),
+        lambda r, data: services.reserve_withdraw(reserve=r, **data),
+    ),
+}
+_NEXT_STEP = {"recommended": "review", "reviewed": "decide", "decided": "pair"}
+
+
+@require_GET
+@login_required
+def reserve_list(request):
+    return filtered_list(
+        request,
+        queryset=reserves_visible_to(request.user).order_by("-plan_year", "village__code", "recommended_on"),
+        filterset_class=filters.ReserveFilter,
+        columns=RESERVE_COLUMNS,
+        filename="3512后备干部",
+        template="cadres/reserve_list.html",
+        partial_template="cadres/_reserve_table.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def reserve_create(request):
+    initial = _initial(request, person="person", village="village") | {"plan_year": timezone.localdate().year}
+    form = forms.ReserveForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        reserve = _save(form, lambda data: services.reserve_recommend(**data))
+        if reserve:
+            return redirect("cadres:reserve_detail", public_id=reserve.public_id)
+    return _form_page(request, form, title=_("党群推荐后备干部"), back=reverse("cadres:reserve_list"))
+
+
+def _reserve_page(request, reserve, bound=None, status=200):
+    actions = []
+    if can_edit_records(request.user) and reserve.outcome == "in_reserve":
+        names = [
+            _NEXT_STEP.get(reserve.stage),
+            "train",
+            "appoint" if reserve.stage == "paired" else None,
+            "withdraw",
+        ]
+        if bound and bound[0] not in names:
+            names.insert(0, bound[0])  # an action tried out of order shows its error
+        for name in filter(None, names):
+            label, make_form, _call = RESERVE_ACTIONS[name]
+            form = bound[1] if bound and bound[0] == name else make_form(reserve, request.user, None)
+            actions.append((name, label, form))
+    context = {
+        "reserve": reserve,
+        "trainings": reserve.trainings.order_by("trained_on"),
+        "actions": actions,
+        "history": history_entries(reserve),
+    }
+    return render(request, "cadres/reserve_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def reserve_detail(request, public_id):
+    reserve = get_visible_or_404(reserves_visible_to(request.user), public_id=public_id)
+    return _reserve_page(request, reserve)
+
+
+@require_POST
+@editor_required
+def reserve_action(request, public_id, action):
+    reserve = get_visible_or_404(reserves_visible_to(request.user), public_id=public_id)
+    if action not in RESERVE_ACTIONS:
+        return HttpResponseBadRequest(_("未知的操作。"))
+    label, make_form, call = RESERVE_ACTIONS[action]
+    form = make_form(reserve, request.user, request.POST)
+    if _save(form, lambda data: call(reserve, data)):
+        messages.success(request, _("已办理：%(action)s。") % {"action": label})
+        return redirect("cadres:reserve_detail", public_id=reserve.public_id)
+    return _reserve_page(request, reserve, bound=(action, form), status=400)

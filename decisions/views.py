@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from decisions import services
+from decisions.filters import MatterFilter
+from decisions.forms import (
+    AttachmentForm,
+    ConsultForm,
+    DiscloseResolutionForm,
+    DiscloseResultForm,
+    MatterForm,
+    ProposeForm,
+    ResolveForm,
+    ReviewForm,
+)
+from decisions.models import NEXT_STEP, STEP_BODIES, STEP_BY_SLUG, STEP_SLUGS, Matter, StepKind
+from decisions.selectors import (
+    attachments_visible_to,
+    matter_detail_for,
+    matters_visible_to,
+    village_has_combined_leadership,
+)
+from governance.exports import Column
+from governance.history import history_entries
+from governance.listing import filtered_list
+from governance.permissions import editor_required
+from governance.roles import can_edit_records
+from governance.scoping import get_visible_or_404
+
+MATTER_COLUMNS = [
+    Column(gettext_lazy("乡镇（街道）"), lambda m: m.village.township.name),
+    Column(gettext_lazy("村（社区）"), lambda m: m.village.name),
+    Column(gettext_lazy("事项名称"), lambda m: m.title),
+    Column(gettext_lazy("类别"), lambda m: m.get_category_display()),
+    Column(gettext_lazy("三必议"), lambda m: m.is_must_deliberate),
+    Column(gettext_lazy("金额（元）"), lambda m: m.amount),
+    Column(gettext_lazy("状态"), lambda m: m.get_state_display()),
+    Column(gettext_lazy("提议日期"), lambda m: m.proposed_on),
+    Column(gettext_lazy("决议日期"), lambda m: m.resolved_on),
+    Column(gettext_lazy("决议公开日期"), lambda m: m.resolution_disclosed_on),
+    Column(gettext_lazy("计划完成日期"), lambda m: m.planned_completion),
+    Column(gettext_lazy("结果公开日期"), lambda m: m.result_disclosed_on),
+    Column(gettext_lazy("逾期"), lambda m: m.is_overdue),
+]
+
+
+@require_GET
+@login_required
+def matter_list(request):
+    return filtered_list(
+        request,
+        queryset=matters_visible_to(request.user).order_by("-created_at", "-pk"),
+        filterset_class=MatterFilter,
+        columns=MATTER_COLUMNS,
+        filename="四议两公开事项",
+        template="decisions/matter_list.html",
+        partial_template="decisions/_matter_table.html",
+        context={"can_edit": can_edit_records(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def matter_create(request):
+    form = MatterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matter = services.matter_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("事项已创建，请录入提议。"))
+            return redirect("decisions:matter_detail", public_id=matter.public_id)
+    return render(request, "decisions/matter_form.html", {"form": form})
+
+
+# Step kind → (form class, service call with the form's cleaned data).
+STEP_FORMS = {
+    StepKind.PROPOSE: (
+        ProposeForm,
+        lambda m, u, f: services.matter_propose(
+            matter=m,
+            user=u,
+            held_on=f.cleaned_data["held_on"],
+            text=f.cleaned_data["text"],
+            merged_consultation=f.merged_vote(),
+        ),
+    ),
+    StepKind.CONSULT: (
+        ConsultForm,
+        lambda m, u, f: services.matter_consult(
+            matter=m, user=u, held_on=f.cleaned_data["held_on"], vote=f.vote(), text=f.cleaned_data["text"]
+        ),
+    ),
+    StepKind.REVIEW: (
+        ReviewForm,
+        lambda m, u, f: services.matter_review(
+            matter=m, user=u, held_on=f.cleaned_data["held_on"], vote=f.vote(), text=f.cleaned_data["text"]
+        ),
+    ),
+    StepKind.RESOLVE: (
+        ResolveForm,
+        lambda m, u, f: services.matter_resolve(
+            matter=m,
+            user=u,
+            held_on=f.cleaned_data["held_on"],
+            meeting_type=f.cleaned_data["meeting_type"],
+            vote=f.vote(),
+            households=f.cleaned_data["households"],
+            households_represented=f.cleaned_data["households_represented"],
+            text=f.cleaned_data["text"],
+        ),
+    ),
+    StepKind.DISCLOSE_RESOLUTION: (
+        DiscloseResolutionForm,
+        lambda m, u, f: services.matter_disclose_resolution(matter=m, user=u, **f.cleaned_data),
+    ),
+    StepKind.DISCLOSE_RESULT: (
+        DiscloseResultForm,
+        lambda m, u, f: services.matter_disclose_result(matter=m, user=u, **f.cleaned_data),
+    ),
+}
+
+
+# Errors that mean "this form no longer applies": shown as a message above the fresh page.
+_STALE_CODES = {"already_recorded", "out_of_order", "closed"}
+
+
+def _step_form(kind: StepKind, matter: Matter, data=None):
+    """The form for ``kind``. The merged 提议+商议 fields are offered where the village has 一肩挑
+    today; a posted merge is always checked by the service against the meeting date."""
+    if kind == StepKind.PROPOSE:
+        allow = data is not None or village_has_combined_leadership(
+            village=matter.village, on=timezone.localdate()
+        )
+        return ProposeForm(data, allow_merge=allow)
+    if kind == StepKind.DISCLOSE_RESOLUTION:
+        return DiscloseResolutionForm(
+            data, initial={"notice_days": services.policy_current().notice_period_days}
+        )
+    return STEP_FORMS[kind][0](data)
+
+
+def _detail_context(request, matter: Matter, *, step_form=None, attachment_form=None) -> dict:
+    editable = can_edit_records(request.user) and matter.is_open
+    next_step = NEXT_STEP.get(matter.state) if matter.is_open else None
+    if editable and step_form is None and next_step is not None:
+        step_form = _step_form(next_step, matter)
+    steps = {step.kind: step for step in matter.steps.all()}
+    timeline = [
+        {"kind": kind, "label": kind.label, "body": STEP_BODIES[kind], "step": steps.get(kind)}
+        for kind in StepKind
+    ]
+    return {
+        "matter": matter,
+        "timeline": timeline,
+        "policy": services.policy_current(),
+        "next_step": next_step,
+        "next_step_slug": STEP_SLUGS.get(next_step),
+        "next_step_body": STEP_BODIES.get(next_step),
+        "step_form": step_form if editable else None,
+        "can_edit": can_edit_records(request.user),
+        "attachment_form": attachment_form or AttachmentForm(),
+        "history": history_entries(matter),
+    }
+
+
+@require_GET
+@login_required
+def matter_detail(request, public_id):
+    matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    return render(request, "decisions/matter_detail.html", _detail_context(request, matter))
+
+
+def _stale_message(matter: Matter, kind: StepKind) -> str:
+    """Why a posted step form no longer fits the matter (someone else moved it on meanwhile)."""
+    if any(step.kind == kind for step in matter.steps.all()):
+        return _(services.STEP_ALREADY_RECORDED)
+    if not matter.is_open:
+        return _(services.MATTER_CLOSED)
+    return _(services.STEP_OUT_OF_ORDER) % {"expected": NEXT_STEP[matter.state].label}
+
+
+@require_POST
+@editor_required
+def step_record(request, public_id, step):
+    kind = STEP_BY_SLUG.get(step)
+    if kind is None:
+        raise Http404
+    matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    form = _step_form(kind, matter, request.POST)
+    if form.is_valid():
+        try:
+            STEP_FORMS[kind][1](matter, request.user, form)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in _STALE_CODES:
+                messages.warning(request, exc.messages[0])
+                return redirect("decisions:matter_detail", public_id=matter.public_id)
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已录入“%(step)s”。") % {"step": kind.label})
+            return redirect("decisions:matter_detail", public_id=matter.public_id)
+    if NEXT_STEP.get(matter.state) != kind:
+        messages.warning(request, _stale_message(matter, kind))
+        return redirect("decisions:matter_detail", public_id=matter.public_id)
+    return render(
+        request, "decisions/matter_detail.html", _detail_context(request, matter, step_form=form), status=400
+    )
+
+
+@require_POST
+@editor_required
+def attachment_upload(request, public_id):
+    matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                matter=matter,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["upload"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("附件已上传。"))
+            return redirect("decisions:matter_detail", public_id=matter.public_id)
+    context = _detail_context(request, matter, attachment_form=form)
+    return render(request, "decisions/matter_detail.html", context, status=400)
+
+
+@require_GET
+@login_required
+def attachment_download(request, public_id, attachment_id):
+    attachment = get_visible_or_404(
+        attachments_visible_to(request.user), matter__public_id=public_id, public_id=attachment_id
+    )
+    content_types = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=content_types[attachment.file_type],
+        as_attachment=True,
+        filename=f"{attachment.title}.{attachment.file.name.rsplit('.', 1)[-1]}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@login_required
+def matter_notice(request, public_id):
+    matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    return render(
+        request,
+        "decisions/notice.html",
+        notice_context(
+            matter, back=reverse("decisions:matter_detail", kwargs={"public_id": matter.public_id})
+        ),
+    )
+
+
+# Free text on the notice is cut to this many characters, so that even the longest title with both
+# texts at the limit still prints on one A4 sheet (checked by printing to PDF in Chromium).
+NOTICE_TEXT_LIMIT = 280
+
+
+def notice_context(matter: Matter, *, back: str) -> dict:
+    """What a printed notice shows: the matter, the resolution and the result; never people."""
+    steps = {step.kind: step for step in matter.steps.all()}
+    disclosure = steps.get(StepKind.DISCLOSE_RESOLUTION)
+    return {
+        "notice_until": disclosure.held_on + dt.timedelta(days=disclosure.notice_days - 1)
+        if disclosure and disclosure.notice_days
+        else None,
+        "matter": matter,
+        "resolution": steps.get(StepKind.RESOLVE) if matter.resolved_on else None,
+        "resolution_disclosure": disclosure,
+        "result": steps.get(StepKind.DISCLOSE_RESULT),
+        "procedure": [steps[kind] for kind in sorted(steps) if kind <= StepKind.RESOLVE],
+        "back": back,
+        "text_limit": NOTICE_TEXT_LIMIT,
+    }

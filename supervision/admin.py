@@ -1,0 +1,73 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from supervision.models import (
+    LockException,
+    Rectification,
+    Reminder,
+    Report,
+    ReportingPeriod,
+    ReportingPolicy,
+)
+
+
+@admin.register(ReportingPolicy)
+class ReportingPolicyAdmin(SimpleHistoryAdmin):
+    """The reporting calendar defaults: admins edit them here (one row)."""
+
+    list_display = [
+        "__str__",
+        "monthly_due_day",
+        "quarterly_due_day",
+        "annual_due_month",
+        "annual_due_day",
+        "lock_after_days",
+    ]
+
+    def has_add_permission(self, request):
+        return not ReportingPolicy.objects.exists()
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "start", "end", "due_date", "locks_on"]
+    list_filter = ["kind", "year"]
+    search_fields = ["year"]
+    readonly_fields = ["deadline"]
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["village", "period", "status", "first_submitted_at", "reporter"]
+    list_select_related = ["village", "period", "reporter"]
+    list_filter = ["status", "period__kind", "township"]
+    search_fields = ["village__name", "village__code"]
+    raw_id_fields = ["village", "township", "period", "reporter", "created_by", "reviewed_by"]
+    readonly_fields = ["public_id", "version", "first_submitted_at", "submitted_at", "reviewed_at"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(SimpleHistoryAdmin):
+    list_display = ["problem", "village", "area", "deadline", "status"]
+    list_select_related = ["village"]
+    list_filter = ["status", "area"]
+    search_fields = ["problem", "village__name", "responsible"]
+    raw_id_fields = ["village", "opened_in", "closed_in"]
+
+
+@admin.register(LockException)
+class LockExceptionAdmin(SimpleHistoryAdmin):
+    list_display = ["village", "period", "opened_by", "created_at"]
+    list_select_related = ["village", "period", "opened_by"]
+    list_filter = ["period__kind"]
+    search_fields = ["village__name", "reason"]
+    raw_id_fields = ["village", "period", "opened_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(SimpleHistoryAdmin):
+    list_display = ["recipient", "village", "period", "kind", "sent_on"]
+    list_select_related = ["recipient", "village", "period"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["recipient__username", "village__name"]
+    raw_id_fields = ["recipient", "village", "period"]

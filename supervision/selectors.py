@@ -1,0 +1,474 @@
+"""Reads of supervision reports, always scoped to the user's jurisdiction (DESIGN §1, §5).
+
+Counting happens in SQL. The month grid, health matrix and county table each run a fixed number of
+queries whatever the number of villages (tests pin the bound at 20 and 300 villages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import User
+from governance.roles import Role
+from governance.scoping import scope
+from supervision.models import (
+    AREA_FIELDS,
+    Area,
+    Kind,
+    LockException,
+    Rectification,
+    Report,
+    ReportingPeriod,
+    ReportingPolicy,
+)
+from villages.models import Township, Village
+
+SUBMITTED_STATES = (Report.Status.SUBMITTED, Report.Status.APPROVED)
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+
+def period_get(kind: str, year: int, number: int) -> ReportingPeriod:
+    """The saved period, or an unsaved one with the policy's default calendar (no write on GET)."""
+    period = ReportingPeriod.objects.filter(kind=kind, year=year, number=number).first()
+    return period or ReportingPeriod.build(kind, year, number)
+
+
+def period_from_key(key: str) -> ReportingPeriod | None:
+    parsed = ReportingPeriod.parse_key(key or "")
+    return period_get(*parsed) if parsed else None
+
+
+def latest_due_month(today: dt.date) -> tuple[int, int]:
+    """The month whose report is currently being collected: the previous calendar month."""
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return first.year, first.month
+
+
+def recent_months(today: dt.date, count: int = 12) -> list[tuple[int, int]]:
+    """The ``count`` months before ``today``'s month, oldest first."""
+    year, month = latest_due_month(today)
+    months = []
+    for _step in range(count):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def late_q() -> Q:
+    """Late in SQL: first submitted at or after the deadline, or never submitted and the deadline passed."""
+    return Q(first_submitted_at__gte=F("period__deadline")) | Q(
+        first_submitted_at__isnull=True, period__deadline__lte=Now()
+    )
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """Reports in the user's jurisdiction with village, township, period and reporter loaded and
+    ``late`` annotated (computed, never stored)."""
+    qs = Report.objects.select_related("village", "township", "period", "reporter").annotate(
+        late=Case(When(late_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+    return scope(qs, user, township_path="township")
+
+
+def rectifications_visible_to(user) -> QuerySet[Rectification]:
+    return scope(
+        Rectification.objects.select_related("village", "opened_in__period", "closed_in__period"),
+        user,
+        township_path="village__township",
+    )
+
+
+def report_for(*, village: Village, period: ReportingPeriod) -> Report | None:
+    if period.pk is None:
+        return None
+    return Report.objects.filter(village=village, period=period).first()
+
+
+def exception_exists(*, village: Village, period: ReportingPeriod) -> bool:
+    return period.pk is not None and LockException.objects.filter(village=village, period=period).exists()
+
+
+def carried_items(report: Report) -> QuerySet[Rectification]:
+    """Items from the village's earlier reports still open at this report's time (or closed in it).
+
+    Earlier = a report whose period ends no later than this one; an item closed in a later report
+    was still open here, so old reports keep showing what was open then.
+    """
+    return (
+        Rectification.objects.filter(
+            village_id=report.village_id, opened_in__period__end__lte=report.period.end
+        )
+        .exclude(opened_in=report)
+        .filter(Q(closed_in__isnull=True) | Q(closed_in__period__end__gte=report.period.end))
+        .select_related("opened_in__period", "closed_in__period")
+        .order_by("found_on", "id")
+    )
+
+
+def opened_items(report: Report) -> QuerySet[Rectification]:
+    return report.opened_items.select_related("closed_in__period").order_by("found_on", "id")
+
+
+def child_kind(kind: str) -> str | None:
+    return {Kind.QUARTERLY: Kind.MONTHLY, Kind.ANNUAL: Kind.QUARTERLY}.get(kind)
+
+
+def child_reports(*, village: Village, period: ReportingPeriod) -> QuerySet[Report]:
+    """The monthly reports of a quarter, or the quarterly reports of a year."""
+    kind = child_kind(period.kind)
+    if kind is None:
+        return Report.objects.none()
+    return (
+        Report.objects.filter(
+            village=village, period__kind=kind, period__start__gte=period.start, period__end__lte=period.end
+        )
+        .select_related("period")
+        .order_by("period__start")
+    )
+
+
+def rollup_text(*, village: Village, period: ReportingPeriod) -> dict[str, str]:
+    """Initial findings of a quarterly (annual) report: each month's (quarter's) text under its label."""
+    texts = {field: [] for field in [*AREA_FIELDS.values(), "summary"]}
+    for child in child_reports(village=village, period=period):
+        for field in texts:
+            value = getattr(child, field).strip()
+            if value:
+                texts[field].append(f"【{child.period.label}】{value}")
+    return {field: "\n".join(parts) for field, parts in texts.items()}
+
+
+@dataclass
+class AreaFigures:
+    area: str
+    label: str
+    opened: int = 0
+    closed: int = 0
+    open_at_end: int = 0
+
+
+@dataclass
+class Rollup:
+    areas: list[AreaFigures]
+    reported: int
+    expected: int
+    child_label: str
+
+    @property
+    def totals(self) -> AreaFigures:
+        return AreaFigures(
+            "",
+            str(_("合计")),
+            sum(a.opened for a in self.areas),
+            sum(a.closed for a in self.areas),
+            sum(a.open_at_end for a in self.areas),
+        )
+
+
+def rollup_figures(*, village: Village, period: ReportingPeriod) -> Rollup:
+    """Figures of a quarterly/annual report, from the records (two queries): per area the items
+    opened and closed in the span and still open at its end, and how many child reports came in."""
+    end, start = period.end, period.start
+    rows = (
+        Rectification.objects.filter(village=village, opened_in__period__end__lte=end)
+        .values("area")
+        .annotate(
+            opened=Count("pk", filter=Q(opened_in__period__start__gte=start)),
+            closed=Count(
+                "pk", filter=Q(closed_in__period__start__gte=start, closed_in__period__end__lte=end)
+            ),
+            open_at_end=Count("pk", filter=Q(closed_in__isnull=True) | Q(closed_in__period__end__gt=end)),
+        )
+        .order_by()
+    )
+    by_area = {row["area"]: row for row in rows}
+    areas = []
+    for area in Area:
+        row = by_area.get(area.value, {})
+        areas.append(
+            AreaFigures(
+                area.value,
+                str(area.label),
+                row.get("opened", 0),
+                row.get("closed", 0),
+                row.get("open_at_end", 0),
+            )
+        )
+    kind = child_kind(period.kind)
+    reported = (
+        child_reports(village=village, period=period).filter(first_submitted_at__isnull=False).count()
+        if kind
+        else 0
+    )
+    expected = 3 if period.kind == Kind.QUARTERLY else 4 if period.kind == Kind.ANNUAL else 0
+    return Rollup(areas, reported, expected, str(Kind(kind).label) if kind else "")
+
+
+# --- status shown in grids -----------------------------------------------------------------------
+
+GRID_STATUS = {
+    "missing": (_("未填报"), "none"),
+    "draft": (_("草稿"), "info"),
+    "submitted": (_("已提交"), "ok"),
+    "late": (_("逾期提交"), "warn"),
+    "returned": (_("已退回"), "bad"),
+    "approved": (_("已通过"), "ok"),
+}
+
+
+def grid_status(status: str | None, first_submitted_at, deadline) -> str:
+    """missing / draft / submitted / late / returned / approved for one village and period."""
+    if status is None:
+        return "missing"
+    if status == Report.Status.SUBMITTED and first_submitted_at and first_submitted_at >= deadline:
+        return "late"
+    return status
+
+
+def _current_in(period: ReportingPeriod, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": period.end}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": period.end})
+    )
+
+
+@dataclass
+class GridRow:
+    village: Village
+    status: str
+    report_id: object
+    submitted_at: object
+    has_exception: bool
+
+    @property
+    def label(self):
+        return GRID_STATUS[self.status][0]
+
+    @property
+    def css(self):
+        return GRID_STATUS[self.status][1]
+
+
+def month_grid(*, township: Township, period: ReportingPeriod) -> list[GridRow]:
+    """Every village of the township current in the period, with its report's status: one query."""
+    period_id = period.pk or 0
+    villages = (
+        Village.objects.filter(_current_in(period), township=township)
+        .annotate(
+            r=FilteredRelation("supervision_reports", condition=Q(supervision_reports__period_id=period_id)),
+            report_status=F("r__status"),
+            report_public_id=F("r__public_id"),
+            report_first_submitted=F("r__first_submitted_at"),
+            report_submitted=F("r__submitted_at"),
+            has_exception=Exists(LockException.objects.filter(village=OuterRef("pk"), period_id=period_id)),
+        )
+        .order_by("code")
+    )
+    return [
+        GridRow(
+            v,
+            grid_status(v.report_status, v.report_first_submitted, period.deadline),
+            v.report_public_id,
+            v.report_submitted,
+            v.has_exception,
+        )
+        for v in villages
+    ]
+
+
+def health_matrix(*, township: Township, today: dt.date) -> tuple[list[ReportingPeriod], list[tuple]]:
+    """Villages × the last 12 months for one township, one status per cell (three queries)."""
+    months = recent_months(today)
+    saved = {
+        (p.year, p.number): p
+        for p in ReportingPeriod.objects.filter(
+            kind=Kind.MONTHLY, start__gte=dt.date(*months[0], 1), start__lte=dt.date(*months[-1], 1)
+        )
+    }
+    policy = ReportingPolicy.current()
+    periods = [saved.get(ym) or ReportingPeriod.build(Kind.MONTHLY, *ym, policy) for ym in months]
+    reports = {
+        (r["village_id"], r["period_id"]): r
+        for r in Report.objects.filter(township=township, period__in=[p for p in periods if p.pk]).values(
+            "village_id", "period_id", "status", "first_submitted_at", "public_id"
+        )
+    }
+    rows = []
+    first = periods[0]
+    for village in (
+        Village.objects.filter(township=township, valid_from__lte=periods[-1].end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first.start))
+        .order_by("code")
+    ):
+        cells = []
+        for period in periods:
+            report = reports.get((village.pk, period.pk))
+            status = grid_status(
+                report and report["status"], report and report["first_submitted_at"], period.deadline
+            )
+            cells.append((period, status, GRID_STATUS[status], report and report["public_id"]))
+        rows.append((village, cells))
+    return periods, rows
+
+
+def completeness(*, user, period: ReportingPeriod) -> QuerySet[Township]:
+    """County table: per current township in scope, expected villages, submitted and on-time
+    reports for ``period``; three correlated subqueries over indexed columns, one query in all.
+
+    On time = first submitted strictly before ``period.deadline`` (the local midnight after the
+    due date, so 23:59:59 Asia/Shanghai on the due date still counts)."""
+    period_id = period.pk or 0
+    expected = (
+        Village.objects.filter(_current_in(period), township=OuterRef("pk"))
+        .order_by()
+        .values("township")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    reports = (
+        Report.objects.filter(township=OuterRef("pk"), period_id=period_id).order_by().values("township")
+    )
+    submitted = reports.annotate(n=Count("pk", filter=Q(first_submitted_at__isnull=False))).values("n")
+    on_time = reports.annotate(n=Count("pk", filter=Q(first_submitted_at__lt=period.deadline))).values("n")
+    return (
+        scope(Township.objects.select_related("county"), user, township_path="")
+        .filter(_current_in(period))
+        .annotate(
+            expected=Coalesce(Subquery(expected, output_field=IntegerField()), 0),
+            submitted=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
+            on_time=Coalesce(Subquery(on_time, output_field=IntegerField()), 0),
+        )
+        .order_by("code")
+    )
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def completeness_table(*, user, period: ReportingPeriod) -> tuple[list[Township], dict]:
+    """``completeness`` rows with their rates, and the county total (summing ~20 aggregated rows)."""
+    rows = list(completeness(user=user, period=period))
+    total = {f: sum(getattr(r, f) for r in rows) for f in ("expected", "submitted", "on_time")}
+    for row in rows:
+        row.completeness = rate(row.submitted, row.expected)
+        row.timeliness = rate(row.on_time, row.expected)
+    total["completeness"] = rate(total["submitted"], total["expected"])
+    total["timeliness"] = rate(total["on_time"], total["expected"])
+    return rows, total
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    village: Village
+    period: ReportingPeriod
+    report_id: object
+    kind: str  # Reminder.Kind value
+
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.period.due_date).days
+
+
+def _pending(villages: QuerySet[Village], period: ReportingPeriod) -> QuerySet[Village]:
+    """Villages current in ``period`` without a submitted or approved report for it."""
+    done = Report.objects.filter(village=OuterRef("pk"), period=period, status__in=SUBMITTED_STATES)
+    open_report = Report.objects.filter(village=OuterRef("pk"), period=period).values("public_id")[:1]
+    return (
+        villages.filter(_current_in(period))
+        .exclude(Exists(done))
+        .annotate(report_public_id=Subquery(open_report))
+        .select_related("township")
+        .order_by("township__code", "code")
+    )
+
+
+def due_reports_for(user: User, *, today: dt.date, limit: int | None = None) -> list[Due]:
+    """What ``user`` should be reminded of on ``today`` (the same list as the e-mail and home page).
+
+    Township staff: their villages' reports due within ``remind_before_days`` and overdue ones.
+    County officials: reports in their county overdue by more than ``escalate_after_days``.
+    Periods due more than ``reminder_lookback_days`` ago are left to the reporting-health pages.
+    One query per period in the window (at most a handful).
+    """
+    from supervision.models import Reminder
+
+    policy = ReportingPolicy.current()
+    if user.role == Role.TOWNSHIP_STAFF and user.township_id:
+        villages = Village.objects.filter(township_id=user.township_id)
+        latest = today + dt.timedelta(days=policy.remind_before_days)
+    elif user.role == Role.COUNTY_OFFICIAL and user.county_id:
+        villages = Village.objects.filter(township__county_id=user.county_id)
+        latest = today - dt.timedelta(days=policy.escalate_after_days + 1)
+    else:
+        return []
+    earliest = today - dt.timedelta(days=policy.reminder_lookback_days)
+    periods = ReportingPeriod.objects.filter(due_date__gte=earliest, due_date__lte=latest, start__lte=today)
+    items: list[Due] = []
+    for period in periods.order_by("due_date", "kind"):
+        if period.due_date >= today:
+            kind = Reminder.Kind.DUE_SOON
+        elif user.role == Role.COUNTY_OFFICIAL:
+            kind = Reminder.Kind.ESCALATED
+        else:
+            kind = Reminder.Kind.OVERDUE
+        pending = _pending(villages, period)
+        if limit is not None:
+            pending = pending[: max(limit - len(items), 0)]
+        items.extend(Due(v, period, v.report_public_id, kind) for v in pending)
+        if limit is not None and len(items) >= limit:
+            break
+    return items
+
+
+def county_officials_for(village: Village) -> QuerySet[User]:
+    """Who can open a locked period for ``village`` (named in the lock message)."""
+    return User.objects.filter(
+        role=Role.COUNTY_OFFICIAL, county_id=village.township.county_id, is_active=True
+    ).order_by("username")
+
+
+def open_items_for_village(village: Village, limit: int = 20) -> QuerySet[Rectification]:
+    return (
+        Rectification.objects.filter(village=village, status=Rectification.Status.OPEN)
+        .select_related("opened_in__period")
+        .order_by("deadline")[:limit]
+    )
+
+
+def recent_reports_for_village(village: Village, limit: int = 8) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(village=village)
+        .select_related("period", "reporter")
+        .annotate(
+            late=Case(When(late_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
+        .order_by("-period__end", "period__kind")[:limit]
+    )

@@ -1,0 +1,445 @@
+"""Writes to supervision records. Views, the admin, demo data and send_reminders all call these.
+
+Workflow (DESIGN §5): draft → submitted → approved, or submitted → returned (with a reason) →
+resubmitted. One service per transition, each checking the current state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from governance.models import User
+from governance.roles import can_edit_records, can_review
+from supervision.models import (
+    AREA_FIELDS,
+    Kind,
+    LockException,
+    Rectification,
+    Reminder,
+    Report,
+    ReportingPeriod,
+    ReportingPolicy,
+)
+from villages.models import Village
+
+PERIOD_IN_FUTURE = "不能为尚未开始的期次填报：%(period)s 从 %(start)s 开始。"
+REPORT_EXISTS = "该村%(period)s的%(kind)s已存在。"
+PERIOD_LOCKED = (
+    "%(period)s已于 %(locks_on)s 锁定（截止日期 %(due)s 之后 %(days)s 天），不能再新建、修改或提交本期报告。"
+    "如确需补报，请联系县级审核人员（%(who)s）为本村开放例外。"
+)
+NOT_EDITABLE = "报告%(status)s，乡镇不能再修改。"
+REPORT_CHANGED = (
+    "该报告已被他人修改（您打开的是第 %(yours)s 版，现为第 %(current)s 版）。"
+    "您的修改没有保存，请重新打开后再改。"
+)
+NOT_DRAFT = "只有草稿可以提交。"
+NOT_RETURNED = "只有被退回的报告可以重新提交。"
+NOT_SUBMITTED = "只有已提交的报告可以审核。"
+RETURN_REASON_REQUIRED = "退回须填写原因。"
+DEADLINE_BEFORE_FINDING = "整改期限不能早于发现日期。"
+FOUND_IN_FUTURE = "发现日期不能晚于今天。"
+ITEM_NOT_ON_REPORT = "该整改事项不在本报告中。"
+ITEM_ALREADY_CLOSED = "该整改事项已销号。"
+CLOSING_NOTE_REQUIRED = "销号须填写说明。"
+NOT_EDITOR = "只有本乡镇工作人员可以录入和修改监督报告。"
+NOT_REVIEWER = "只有县级审核人员可以审核监督报告或开放例外。"
+EXCEPTION_NOT_NEEDED = "%(period)s尚未锁定，无需开放例外。"
+EXCEPTION_EXISTS = "该村%(period)s已开放例外。"
+EXCEPTION_REASON_REQUIRED = "开放例外须填写原因。"
+
+
+def _require_editor(user, village: Village) -> None:
+    if not can_edit_records(user) or user.township_id != village.township_id:
+        raise ValidationError(_(NOT_EDITOR))
+
+
+def _require_reviewer(user, village: Village) -> None:
+    if not can_review(user) or user.county_id != village.township.county_id:
+        raise ValidationError(_(NOT_REVIEWER))
+
+
+def lock_message(*, village: Village, period: ReportingPeriod) -> str:
+    from supervision.selectors import county_officials_for
+
+    names = "、".join(u.get_full_name() or u.username for u in county_officials_for(village)[:5])
+    return _(PERIOD_LOCKED) % {
+        "period": period.label,
+        "locks_on": period.locks_on.isoformat(),
+        "due": period.due_date.isoformat(),
+        "days": (period.locks_on - period.due_date).days,
+        "who": names or _("本县审核人员"),
+    }
+
+
+def period_lock_reason(
+    *, village: Village, period: ReportingPeriod, today: dt.date | None = None
+) -> str | None:
+    """Why the period is closed to the township for this village, or None when it is open."""
+    today = today or timezone.localdate()
+    if not period.is_locked(today):
+        return None
+    if period.pk and LockException.objects.filter(village=village, period=period).exists():
+        return None
+    return lock_message(village=village, period=period)
+
+
+def report_edit_block(*, report: Report, today: dt.date | None = None) -> str | None:
+    """Why township staff cannot change ``report`` now, or None. A returned report stays editable
+    after the lock date: the county official's return is itself the reopening."""
+    if report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED):
+        return _(NOT_EDITABLE) % {"status": report.get_status_display()}
+    if report.status == Report.Status.RETURNED:
+        return None
+    return period_lock_reason(village=report.village, period=report.period, today=today)
+
+
+@transaction.atomic
+def period_ensure(*, kind: str, year: int, number: int) -> ReportingPeriod:
+    """The period row, created with the policy's calendar the first time anyone reports for it."""
+    period = ReportingPeriod.objects.filter(kind=kind, year=year, number=number).first()
+    if period is None:
+        period = ReportingPeriod.build(kind, year, number)
+        period.full_clean(exclude=["deadline"])
+        period.save()
+    return period
+
+
+def _reporter_for(village: Village, period: ReportingPeriod, today: dt.date):
+    from cadres.selectors import supervision_reporter_for
+
+    return supervision_reporter_for(village=village, on=min(period.end, today))
+
+
+@transaction.atomic
+def report_create(
+    *,
+    village: Village,
+    kind: str,
+    year: int,
+    number: int,
+    user: User,
+    data: dict | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """A draft report for ``village`` and the period; rejects future periods, locked periods and a
+    second report for the same village, period and kind."""
+    today = today or timezone.localdate()
+    _require_editor(user, village)
+    start, _end = ReportingPeriod.bounds(kind, year, number)
+    built = ReportingPeriod.build(kind, year, number)
+    if start > today:
+        raise ValidationError(_(PERIOD_IN_FUTURE) % {"period": built.label, "start": start.isoformat()})
+    period = period_ensure(kind=kind, year=year, number=number)
+    if Report.objects.filter(village=village, period=period).exists():
+        raise ValidationError(
+            _(REPORT_EXISTS) % {"period": period.label, "kind": period.get_kind_display()}, code="exists"
+        )
+    reason = period_lock_reason(village=village, period=period, today=today)
+    if reason:
+        raise ValidationError(reason, code="locked")
+    report = Report(
+        village=village,
+        township=village.township,
+        period=period,
+        created_by=user,
+        reporter=_reporter_for(village, period, today),
+    )
+    for field, value in (data or {}).items():
+        if field in (*AREA_FIELDS.values(), "summary"):
+            setattr(report, field, value)
+    report.full_clean()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as exc:  # a concurrent create of the same village and period
+        raise ValidationError(
+            _(REPORT_EXISTS) % {"period": period.label, "kind": period.get_kind_display()}, code="exists"
+        ) from exc
+    return report
+
+
+def _lock_row(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("period", "village__township").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_update(
+    *, report: Report, user: User, version: int, data: dict, today: dt.date | None = None
+) -> Report:
+    """Save the findings. ``version`` is the one the user's form was opened at: if someone saved in
+    between, nothing is written and the user is told (optimistic concurrency)."""
+    _require_editor(user, report.village)
+    current = _lock_row(report)
+    if current.version != version:
+        raise ValidationError(
+            _(REPORT_CHANGED) % {"yours": version, "current": current.version}, code="changed"
+        )
+    block = report_edit_block(report=current, today=today)
+    if block:
+        raise ValidationError(block, code="locked")
+    for field, value in data.items():
+        if field in (*AREA_FIELDS.values(), "summary"):
+            setattr(current, field, value)
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+def _submit(current: Report, user: User, now: dt.datetime) -> Report:
+    current.status = Report.Status.SUBMITTED
+    current.first_submitted_at = current.first_submitted_at or now
+    current.submitted_at = now
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def report_submit(*, report: Report, user: User, now: dt.datetime | None = None) -> Report:
+    """draft → submitted. The first submission time is what timeliness is measured by."""
+    _require_editor(user, report.village)
+    current = _lock_row(report)
+    if current.status != Report.Status.DRAFT:
+        raise ValidationError(_(NOT_DRAFT))
+    now = now or timezone.now()
+    block = report_edit_block(report=current, today=timezone.localdate(now))
+    if block:
+        raise ValidationError(block, code="locked")
+    return _submit(current, user, now)
+
+
+@transaction.atomic
+def report_resubmit(*, report: Report, user: User, now: dt.datetime | None = None) -> Report:
+    """returned → submitted, after the township fixed what the reviewer asked for."""
+    _require_editor(user, report.village)
+    current = _lock_row(report)
+    if current.status != Report.Status.RETURNED:
+        raise ValidationError(_(NOT_RETURNED))
+    return _submit(current, user, now or timezone.now())
+
+
+@transaction.atomic
+def report_approve(*, report: Report, user: User) -> Report:
+    """submitted → approved (county official)."""
+    _require_reviewer(user, report.village)
+    current = _lock_row(report)
+    if current.status != Report.Status.SUBMITTED:
+        raise ValidationError(_(NOT_SUBMITTED))
+    current.status = Report.Status.APPROVED
+    current.reviewed_by = user
+    current.reviewed_at = timezone.now()
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def report_return(*, report: Report, user: User, reason: str) -> Report:
+    """submitted → returned with a reason (county official); the township may then edit again."""
+    _require_reviewer(user, report.village)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _(RETURN_REASON_REQUIRED)})
+    current = _lock_row(report)
+    if current.status != Report.Status.SUBMITTED:
+        raise ValidationError(_(NOT_SUBMITTED))
+    current.status = Report.Status.RETURNED
+    current.return_reason = reason.strip()
+    current.reviewed_by = user
+    current.reviewed_at = timezone.now()
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def rectification_add(
+    *,
+    report: Report,
+    user: User,
+    area: str,
+    problem: str,
+    responsible: str,
+    found_on: dt.date,
+    deadline: dt.date,
+    today: dt.date | None = None,
+) -> Rectification:
+    """A problem found in ``report`` with its rectification deadline."""
+    today = today or timezone.localdate()
+    _require_editor(user, report.village)
+    current = _lock_row(report)
+    block = report_edit_block(report=current, today=today)
+    if block:
+        raise ValidationError(block, code="locked")
+    if found_on > today:
+        raise ValidationError({"found_on": _(FOUND_IN_FUTURE)})
+    if deadline < found_on:
+        raise ValidationError({"deadline": _(DEADLINE_BEFORE_FINDING)})
+    item = Rectification(
+        village=current.village,
+        opened_in=current,
+        area=area,
+        problem=problem.strip(),
+        responsible=responsible.strip(),
+        found_on=found_on,
+        deadline=deadline,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def rectification_close(
+    *, item: Rectification, report: Report, user: User, note: str, today: dt.date | None = None
+) -> Rectification:
+    """Close an open item in ``report`` (one of the village's reports that carries it or opened it);
+    the closing is recorded on that report."""
+    today = today or timezone.localdate()
+    _require_editor(user, report.village)
+    current = _lock_row(report)
+    block = report_edit_block(report=current, today=today)
+    if block:
+        raise ValidationError(block, code="locked")
+    item = Rectification.objects.select_for_update().select_related("opened_in__period").get(pk=item.pk)
+    if item.village_id != current.village_id or item.opened_in.period.end > current.period.end:
+        raise ValidationError(_(ITEM_NOT_ON_REPORT))
+    if item.status == Rectification.Status.CLOSED:
+        raise ValidationError(_(ITEM_ALREADY_CLOSED))
+    if not (note or "").strip():
+        raise ValidationError({"closing_note": _(CLOSING_NOTE_REQUIRED)})
+    item.status = Rectification.Status.CLOSED
+    item.closed_in = current
+    item.closed_on = today
+    item.closing_note = note.strip()
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def lock_exception_open(
+    *,
+    village: Village,
+    kind: str,
+    year: int,
+    number: int,
+    user: User,
+    reason: str,
+    today: dt.date | None = None,
+) -> LockException:
+    """A county official reopens a locked period for one village."""
+    today = today or timezone.localdate()
+    _require_reviewer(user, village)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _(EXCEPTION_REASON_REQUIRED)})
+    period = period_ensure(kind=kind, year=year, number=number)
+    if not period.is_locked(today):
+        raise ValidationError(_(EXCEPTION_NOT_NEEDED) % {"period": period.label})
+    if LockException.objects.filter(village=village, period=period).exists():
+        raise ValidationError(_(EXCEPTION_EXISTS) % {"period": period.label})
+    exception = LockException(village=village, period=period, reason=reason.strip(), opened_by=user)
+    exception.full_clean()
+    exception.save()
+    return exception
+
+
+@transaction.atomic
+def policy_update(*, user: User, **fields) -> ReportingPolicy:
+    """Admins edit the calendar defaults (the admin's form ends up here too)."""
+    policy = ReportingPolicy.current()
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+def periods_ensure(*, today: dt.date) -> list[ReportingPeriod]:
+    """Create the periods that reminders look at (due within the look-back window or soon), so a
+    period nobody has started yet still produces reminders for every village."""
+    policy = ReportingPolicy.current()
+    earliest = today - dt.timedelta(days=policy.reminder_lookback_days)
+    candidates = []
+    for back in range(0, policy.reminder_lookback_days // 28 + 3):
+        month_first = (today.replace(day=1) - dt.timedelta(days=28 * back)).replace(day=1)
+        candidates.append((Kind.MONTHLY, month_first.year, month_first.month))
+        candidates.append((Kind.QUARTERLY, month_first.year, (month_first.month - 1) // 3 + 1))
+    candidates += [(Kind.ANNUAL, today.year - 1, 1), (Kind.ANNUAL, today.year, 1)]
+    periods = []
+    for kind, year, number in dict.fromkeys(candidates):
+        built = ReportingPeriod.build(kind, year, number, policy)
+        if built.start <= today and built.due_date >= earliest:
+            periods.append(period_ensure(kind=kind, year=year, number=number))
+    return periods
+
+
+def reminders_send(*, today: dt.date | None = None, stdout=None) -> int:
+    """E-mail every township staff member and county official what is due or overdue, at most once
+    per person, report and day (``Reminder``'s unique constraint); returns the number of e-mails."""
+    from supervision.selectors import due_reports_for
+
+    today = today or timezone.localdate()
+    periods_ensure(today=today)
+    sent = 0
+    recipients = (
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(role__in=["township", "county"])
+        .order_by("pk")
+    )
+    for user in recipients:
+        with transaction.atomic():
+            # Serialises concurrent runs for this person, so two crons cannot both send today's mail.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            items = due_reports_for(user, today=today)
+            if not items:
+                continue
+            already = set(
+                Reminder.objects.filter(recipient=user, sent_on=today).values_list("village_id", "period_id")
+            )
+            fresh = [item for item in items if (item.village.pk, item.period.pk) not in already]
+            if not fresh:
+                continue
+            bulk_create_with_history(
+                [
+                    Reminder(recipient=user, village=i.village, period=i.period, kind=i.kind, sent_on=today)
+                    for i in fresh
+                ],
+                Reminder,
+            )
+            send_mail(_reminder_subject(fresh), _reminder_body(user, fresh, today), None, [user.email])
+            sent += 1
+    if stdout:
+        stdout.write(f"已发送 {sent} 封催报提醒")
+    return sent
+
+
+def _reminder_subject(items) -> str:
+    return _("监督报告催报：%(n)s 份报告待提交") % {"n": len(items)}
+
+
+def _reminder_body(user, items, today: dt.date) -> str:
+    lines = [_("%(name)s，您好：") % {"name": user.get_full_name() or user.username}, ""]
+    for item in items:
+        if item.period.due_date >= today:
+            when = _("%(date)s 截止") % {"date": item.period.due_date.isoformat()}
+        else:
+            when = _("已逾期 %(days)s 天") % {"days": (today - item.period.due_date).days}
+        lines.append(
+            f"- {item.village.township.name} {item.village.name} {item.period.label}"
+            f"{item.period.get_kind_display()}：{when}"
+        )
+    lines += ["", _("请登录基层治理档案系统处理。")]
+    return "\n".join(lines)

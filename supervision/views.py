@@ -1,0 +1,318 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from governance.exports import Column
+from governance.history import history_entries
+from governance.listing import filtered_list
+from governance.permissions import editor_required, reviewer_required
+from governance.roles import can_edit_records, can_review
+from governance.scoping import get_visible_or_404
+from supervision import selectors, services
+from supervision.filters import ReportFilter
+from supervision.forms import CloseForm, ReasonForm, RectificationForm, ReportCreateForm, ReportEditForm
+from supervision.models import Kind, ReportingPeriod
+from villages.selectors import townships_visible_to, villages_visible_to
+
+REPORT_COLUMNS = [
+    Column(_lazy("乡镇（街道）"), lambda r: r.township.name),
+    Column(_lazy("村（社区）"), lambda r: r.village.name),
+    Column(_lazy("区划代码"), lambda r: r.village.code),
+    Column(_lazy("报告类型"), lambda r: r.period.get_kind_display()),
+    Column(_lazy("期次"), lambda r: r.period.label),
+    Column(_lazy("状态"), lambda r: r.get_status_display()),
+    Column(_lazy("报告人"), lambda r: r.reporter.name if r.reporter else ""),
+    Column(_lazy("截止日期"), lambda r: r.period.due_date),
+    Column(_lazy("首次提交时间"), lambda r: r.first_submitted_at),
+    Column(_lazy("逾期"), lambda r: r.late),
+    Column(_lazy("退回原因"), lambda r: r.return_reason),
+]
+
+
+def _report(request, public_id):
+    return get_visible_or_404(selectors.reports_visible_to(request.user), public_id=public_id)
+
+
+@require_GET
+@login_required
+def index(request):
+    return filtered_list(
+        request,
+        queryset=selectors.reports_visible_to(request.user).order_by(
+            "-period__end", "period__kind", "village__code"
+        ),
+        filterset_class=ReportFilter,
+        columns=REPORT_COLUMNS,
+        filename="监督报告",
+        template="supervision/report_list.html",
+        partial_template="supervision/_report_table.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def report_new(request):
+    villages = villages_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
+    form = ReportCreateForm(request.POST or None, villages=villages, initial=_new_initial(request, villages))
+    if request.method == "POST" and form.is_valid():
+        kind, year, number = form.cleaned_data["period"]
+        try:
+            with transaction.atomic():
+                report = services.report_create(
+                    village=form.cleaned_data["village"],
+                    kind=kind,
+                    year=year,
+                    number=number,
+                    user=request.user,
+                    data=form.cleaned_data,
+                )
+                if request.POST.get("action") == "submit":
+                    report = services.report_submit(report=report, user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("报告已保存。") if report.status == "draft" else _("报告已提交。"))
+            return redirect("supervision:report_detail", report.public_id)
+    return render(request, "supervision/report_new.html", {"form": form, **_new_context(request, villages)})
+
+
+def _new_initial(request, villages) -> dict:
+    """Pre-fill from the grid's link; a quarterly/annual report starts from its months/quarters."""
+    initial = {"village": request.GET.get("village"), "period": request.GET.get("period")}
+    village = villages.filter(code=request.GET.get("village") or "").first()
+    period = selectors.period_from_key(request.GET.get("period") or "")
+    if village and period and period.kind != Kind.MONTHLY:
+        initial.update(selectors.rollup_text(village=village, period=period))
+    return initial
+
+
+def _new_context(request, villages) -> dict:
+    village = villages.filter(code=request.GET.get("village") or request.POST.get("village") or "").first()
+    period = selectors.period_from_key(request.GET.get("period") or request.POST.get("period") or "")
+    if not (village and period):
+        return {}
+    return {
+        "village": village,
+        "period": period,
+        "lock_reason": services.period_lock_reason(village=village, period=period),
+        "rollup": selectors.rollup_figures(village=village, period=period)
+        if period.kind != Kind.MONTHLY
+        else None,
+    }
+
+
+@require_GET
+@login_required
+def report_detail(request, public_id):
+    report = _report(request, public_id)
+    context = {
+        "report": report,
+        "edit_block": services.report_edit_block(report=report),
+        "may_edit": can_edit_records(request.user),
+        "may_review": can_review(request.user),
+        "carried": list(selectors.carried_items(report)),
+        "opened": list(selectors.opened_items(report)),
+        "rollup": selectors.rollup_figures(village=report.village, period=report.period)
+        if report.period.kind != Kind.MONTHLY
+        else None,
+        "item_form": RectificationForm(initial={"found_on": timezone.localdate()}),
+        "return_form": ReasonForm(),
+        "history": history_entries(report),
+    }
+    return render(request, "supervision/report_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def report_edit(request, public_id):
+    report = _report(request, public_id)
+    form = ReportEditForm(request.POST or None, instance=report, initial={"version": report.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(
+                report=report, user=request.user, version=form.cleaned_data["version"], data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("报告已保存。"))
+            return redirect("supervision:report_detail", report.public_id)
+    context = {"report": report, "form": form, "edit_block": services.report_edit_block(report=report)}
+    return render(request, "supervision/report_edit.html", context)
+
+
+def _transition(request, public_id, service, done_message, **kwargs):
+    report = _report(request, public_id)
+    try:
+        service(report=report, user=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done_message)
+    return redirect("supervision:report_detail", report.public_id)
+
+
+@require_POST
+@editor_required
+def report_submit(request, public_id):
+    return _transition(request, public_id, services.report_submit, _("报告已提交。"))
+
+
+@require_POST
+@editor_required
+def report_resubmit(request, public_id):
+    return _transition(request, public_id, services.report_resubmit, _("报告已重新提交。"))
+
+
+@require_POST
+@reviewer_required
+def report_approve(request, public_id):
+    return _transition(request, public_id, services.report_approve, _("报告已审核通过。"))
+
+
+@require_POST
+@reviewer_required
+def report_return(request, public_id):
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _transition(request, public_id, services.report_return, _("报告已退回。"), reason=reason)
+
+
+@require_POST
+@editor_required
+def item_add(request, public_id):
+    report = _report(request, public_id)
+    form = RectificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rectification_add(report=report, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("整改事项已添加。"))
+    else:
+        errors = [
+            f"{form.fields[f].label}：{' '.join(e)}" if f != "__all__" else " ".join(e)
+            for f, e in form.errors.items()
+        ]
+        messages.error(request, _("整改事项没有保存：") + "；".join(errors))
+    return redirect("supervision:report_detail", report.public_id)
+
+
+@require_POST
+@editor_required
+def item_close(request, public_id, item_id):
+    report = _report(request, public_id)
+    item = get_visible_or_404(selectors.rectifications_visible_to(request.user), public_id=item_id)
+    form = CloseForm(request.POST)
+    note = form.cleaned_data["closing_note"] if form.is_valid() else ""
+    try:
+        services.rectification_close(item=item, report=report, user=request.user, note=note)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("整改事项已销号。"))
+    return redirect("supervision:report_detail", report.public_id)
+
+
+@require_POST
+@reviewer_required
+def exception_open(request, code, period_key):
+    village = get_visible_or_404(villages_visible_to(request.user), code=code)
+    parsed = ReportingPeriod.parse_key(period_key)
+    if parsed is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    kind, year, number = parsed
+    try:
+        services.lock_exception_open(
+            village=village,
+            kind=kind,
+            year=year,
+            number=number,
+            user=request.user,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已为%(village)s开放例外。") % {"village": village.name})
+    target = request.POST.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith(
+        "/"
+    )
+    return redirect(target if safe else "supervision:index")
+
+
+@require_GET
+@login_required
+def grid_default(request):
+    township = townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code").first()
+    if township is None:
+        raise Http404
+    year, month = selectors.latest_due_month(timezone.localdate())
+    return redirect("supervision:grid", township.code, year, month)
+
+
+@require_GET
+@login_required
+def grid(request, code, year, month):
+    township = get_visible_or_404(townships_visible_to(request.user), code=code)
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Http404
+    period = selectors.period_get(Kind.MONTHLY, year, month)
+    today = timezone.localdate()
+    rows = selectors.month_grid(township=township, period=period)
+    locked = period.is_locked(today)
+    prev_y, prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
+    next_y, next_m = (year, month + 1) if month < 12 else (year + 1, 1)
+    context = {
+        "township": township,
+        "period": period,
+        "rows": rows,
+        "locked": locked,
+        "lock_reason": services.lock_message(village=rows[0].village, period=period)
+        if locked and rows
+        else "",
+        "future": period.start > today,
+        "may_edit": can_edit_records(request.user),
+        "may_review": can_review(request.user),
+        "prev": (prev_y, prev_m),
+        "next": (next_y, next_m),
+        "townships": townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code"),
+    }
+    return render(request, "supervision/grid.html", context)
+
+
+@require_GET
+@login_required
+def health(request, code):
+    township = get_visible_or_404(townships_visible_to(request.user), code=code)
+    periods, rows = selectors.health_matrix(township=township, today=timezone.localdate())
+    return render(
+        request, "supervision/health.html", {"township": township, "periods": periods, "rows": rows}
+    )
+
+
+@require_GET
+@login_required
+def completeness(request):
+    today = timezone.localdate()
+    year, month = selectors.latest_due_month(today)
+    key = request.GET.get("period") or f"{year}-{month:02d}"
+    period = selectors.period_from_key(key)
+    if period is None:
+        return render(request, "supervision/completeness.html", {"key": key, "bad_period": True}, status=400)
+    rows, total = selectors.completeness_table(user=request.user, period=period)
+    context = {"period": period, "key": period.key, "rows": rows, "total": total}
+    return render(request, "supervision/completeness.html", context)

@@ -1,0 +1,63 @@
+"""Derived flags: 一肩挑, 交叉任职, terms ending within 90 days, two consecutive 不称职."""
+
+import datetime as dt
+
+import pytest
+
+from cadres.models import Committee, Performance, Position
+from cadres.selectors import people_visible_to, roster_for
+from tests.cadres.factories import EvaluationFactory, PersonFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 6, 1)
+
+
+def test_combined_leadership_and_cross_appointment_are_derived(village):
+    secretary = PostFactory(village=village)
+    PostFactory(
+        village=village, person=secretary.person, committee=Committee.VILLAGERS, position=Position.DIRECTOR
+    )
+    roster = roster_for(village=village, on=DAY)
+    assert roster["combined_leadership"] is True
+    assert roster["cross_appointed_count"] == 1
+
+
+def test_members_of_one_committee_only_are_not_cross_appointed(village):
+    PostFactory(village=village)
+    PostFactory(village=village, committee=Committee.VILLAGERS, position=Position.DIRECTOR)
+    roster = roster_for(village=village, on=DAY)
+    assert roster["combined_leadership"] is False
+    assert roster["cross_appointed_count"] == 0
+
+
+def test_terms_ending_within_90_days_are_listed(village):
+    PostFactory(village=village, term_end=DAY + dt.timedelta(days=90))
+    PostFactory(
+        village=village,
+        committee=Committee.VILLAGERS,
+        position=Position.DIRECTOR,
+        term_end=DAY + dt.timedelta(days=91),
+    )
+    ending = roster_for(village=village, on=DAY)["ending_soon"]
+    assert [post.position for post in ending] == [Position.SECRETARY]
+
+
+@pytest.mark.parametrize(
+    ("years", "flagged"),
+    [((2024, 2025), True), ((2023, 2025), False), ((2025,), False)],
+)
+def test_two_consecutive_incompetent_years_are_flagged(village, staff, years, flagged):
+    post = PostFactory(village=village)
+    for year in years:
+        EvaluationFactory(person=post.person, village=village, year=year, performance=Performance.INCOMPETENT)
+    assert bool(roster_for(village=village, on=DAY)["flagged"]) is flagged
+    assert people_visible_to(staff).get(pk=post.person.pk).flag_incompetent_twice is flagged
+
+
+def test_a_competent_year_between_breaks_the_flag(village, staff):
+    person = PersonFactory(home_village=village)
+    EvaluationFactory(person=person, village=village, year=2023, performance=Performance.INCOMPETENT)
+    EvaluationFactory(person=person, village=village, year=2024, performance=Performance.COMPETENT)
+    EvaluationFactory(person=person, village=village, year=2025, performance=Performance.INCOMPETENT)
+    assert people_visible_to(staff).get(pk=person.pk).flag_incompetent_twice is False

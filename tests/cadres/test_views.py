@@ -1,0 +1,446 @@
+"""Every cadre page: who may read and write it, query bounds at two data sizes, exports, and that no
+whole ID number ever leaves the server except through the logged reveal."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cadres.models import Committee, Development, IdNumberReveal, Person, Position, Post, ReserveCadre
+from tests.cadres.factories import (
+    DevelopmentFactory,
+    EvaluationFactory,
+    PersonFactory,
+    PostFactory,
+    ReserveCadreFactory,
+    ReserveTrainingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "cadres:index",
+    "cadres:post_list",
+    "cadres:evaluation_list",
+    "cadres:development_list",
+    "cadres:reserve_list",
+    "cadres:compliance",
+]
+# Measured query counts; the SAME bound holds at 3 and at 30 rows per village.
+LIST_QUERIES = {"cadres:compliance": 13}
+LIST_QUERIES_DEFAULT = 6
+DETAIL_QUERIES = 9
+CREATE_FORMS = [
+    "cadres:person_create",
+    "cadres:post_create",
+    "cadres:evaluation_create",
+    "cadres:development_create",
+    "cadres:reserve_create",
+]
+
+
+def populate(village, n: int) -> None:
+    """n people in ``village``, each with a post, an evaluation, an application and a reserve place."""
+    positions = [Position.MEMBER, Position.DEPUTY_DIRECTOR]
+    for k in range(n):
+        person = PersonFactory(home_village=village, is_returning_migrant=k % 2 == 0)
+        PostFactory(village=village, person=person, committee=Committee.VILLAGERS, position=positions[k % 2])
+        EvaluationFactory(village=village, person=person, year=2025)
+        DevelopmentFactory(village=village, person=person)
+        reserve = ReserveCadreFactory(village=village, person=person, mentor=None)
+        ReserveTrainingFactory(reserve=reserve)
+
+
+def _rows(response) -> list[list[str]]:
+    if response["Content-Type"].startswith("text/csv"):
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+# ---------------------------------------------------------------- access
+
+
+@pytest.mark.parametrize("name", LISTS + CREATE_FORMS)
+def test_anonymous_users_are_sent_to_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_refuse_post(staff_client, name):
+    assert staff_client.post(reverse(name)).status_code == 405
+
+
+@pytest.mark.parametrize("name", CREATE_FORMS)
+def test_county_officials_may_not_open_entry_forms(official_client, name):
+    assert official_client.get(reverse(name)).status_code == 403
+    assert official_client.post(reverse(name), {}).status_code == 403
+
+
+@pytest.mark.parametrize("name", CREATE_FORMS)
+def test_township_staff_get_entry_forms(staff_client, village, name):
+    assert staff_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", CREATE_FORMS)
+def test_entry_forms_refuse_put(staff_client, name):
+    assert staff_client.put(reverse(name)).status_code == 405
+
+
+def _objects(village):
+    post = PostFactory(village=village, committee=Committee.VILLAGERS, position=Position.MEMBER)
+    reserve = ReserveCadreFactory(village=village, person=post.person)
+    development = DevelopmentFactory(village=village, person=post.person)
+    return post, reserve, development
+
+
+def _detail_urls(post, reserve, development):
+    return [
+        reverse("cadres:person_detail", args=[post.person.public_id]),
+        reverse("cadres:roster", args=[post.village.code]),
+        reverse("cadres:development_detail", args=[development.public_id]),
+        reverse("cadres:reserve_detail", args=[reserve.public_id]),
+    ]
+
+
+def _write_urls(post, reserve, development):
+    return [
+        reverse("cadres:person_edit", args=[post.person.public_id]),
+        reverse("cadres:post_end", args=[post.public_id]),
+        reverse("cadres:development_action", args=[development.public_id, "activist"]),
+        reverse("cadres:reserve_action", args=[reserve.public_id, "review"]),
+    ]
+
+
+def test_detail_pages_answer_staff_and_the_county_but_404_for_another_township(
+    staff_client, official_client, outsider_client, client, village
+):
+    for url in _detail_urls(*_objects(village)):
+        assert staff_client.get(url).status_code == 200, url
+        assert official_client.get(url).status_code == 200, url
+        assert outsider_client.get(url).status_code == 404, url
+        assert client.get(url).status_code == 302, url
+        assert staff_client.post(url).status_code == 405, url
+
+
+def test_writes_on_objects_are_403_for_officials_and_404_for_outsiders(
+    official_client, outsider_client, village
+):
+    for url in _write_urls(*_objects(village)):
+        assert official_client.post(url, {}).status_code == 403, url
+        assert outsider_client.post(url, {}).status_code == 404, url
+
+
+def test_step_actions_refuse_get(staff_client, village):
+    post, reserve, development = _objects(village)
+    for url in _write_urls(post, reserve, development)[2:] + [
+        reverse("cadres:person_reveal", args=[post.person.public_id])
+    ]:
+        assert staff_client.get(url).status_code == 405, url
+
+
+def test_a_village_of_another_township_has_no_roster_for_the_outsider(outsider_client, village):
+    assert outsider_client.get(reverse("cadres:roster", args=[village.code])).status_code == 404
+
+
+# ---------------------------------------------------------------- the township user's path
+
+
+def test_a_township_user_registers_gives_a_post_and_walks_the_four_steps(
+    staff_client, village, secretary_post
+):
+    from cadres.idnumbers import make_id_number
+
+    number = make_id_number(area="513301", birth_date=dt.date(1992, 2, 29), sequence=17)
+    response = staff_client.post(
+        reverse("cadres:person_create"),
+        {
+            "name": "新人甲",
+            "sex": "male",
+            "ethnicity": "藏族",
+            "birth_date": "1992-02-29",
+            "id_number": number,
+            "education": "senior",
+            "phone": "13812345678",
+            "home_village": village.code,
+            "is_returning_migrant": "on",
+        },
+    )
+    person = Person.objects.get(name="新人甲")
+    assert response.status_code == 302
+    response = staff_client.post(
+        reverse("cadres:post_create"),
+        {
+            "person": person.public_id,
+            "village": village.code,
+            "committee": "villagers",
+            "position": "member",
+            "start_date": "2026-01-05",
+        },
+    )
+    assert response.status_code == 302
+    assert Post.objects.filter(person=person).exists()
+    staff_client.post(
+        reverse("cadres:reserve_create"),
+        {
+            "village": village.code,
+            "plan_year": 2026,
+            "person": person.public_id,
+            "recommended_on": "2026-03-01",
+        },
+    )
+    reserve = ReserveCadre.objects.get(person=person)
+    steps = [
+        ("review", {"review-on": "2026-03-10"}),
+        ("decide", {"decide-on": "2026-03-20"}),
+        ("pair", {"pair-on": "2026-04-01", "pair-mentor": secretary_post.person.public_id}),
+        ("train", {"train-trained_on": "2026-05-01", "train-course": "村务管理", "train-hours": "8"}),
+    ]
+    for action, data in steps:
+        response = staff_client.post(reverse("cadres:reserve_action", args=[reserve.public_id, action]), data)
+        assert response.status_code == 302, response.content.decode()
+    reserve.refresh_from_db()
+    assert reserve.stage == "paired" and reserve.mentor == secretary_post.person
+    assert reserve.trainings.count() == 1
+
+
+def test_an_id_number_error_is_shown_on_its_field_and_nothing_is_saved(staff_client, village):
+    response = staff_client.post(
+        reverse("cadres:person_create"),
+        {
+            "name": "错号",
+            "sex": "male",
+            "ethnicity": "藏族",
+            "birth_date": "1990-01-01",
+            "id_number": "513301199001011230",
+            "education": "senior",
+            "home_village": village.code,
+        },
+    )
+    assert response.status_code == 400
+    assert "校验码" in response.context["form"].errors["id_number"][0]
+    assert not Person.objects.exists()
+
+
+def test_an_out_of_order_step_shows_its_error(staff_client, village):
+    reserve = ReserveCadreFactory(village=village)
+    response = staff_client.post(
+        reverse("cadres:reserve_action", args=[reserve.public_id, "decide"]), {"decide-on": "2026-04-01"}
+    )
+    assert response.status_code == 400
+    assert "当前环节为“党群荐”，下一步只能是“两委审”。" in response.content.decode()
+
+
+def test_a_mentor_from_another_township_cannot_be_chosen(staff_client, village, other_village):
+    reserve = ReserveCadreFactory(
+        village=village, stage="decided", reviewed_on=dt.date(2026, 3, 2), decided_on=dt.date(2026, 3, 3)
+    )
+    stranger = PostFactory(village=other_village).person
+    response = staff_client.post(
+        reverse("cadres:reserve_action", args=[reserve.public_id, "pair"]),
+        {"pair-on": "2026-04-01", "pair-mentor": stranger.public_id},
+    )
+    assert response.status_code == 400
+    reserve.refresh_from_db()
+    assert reserve.mentor is None
+
+
+def test_a_development_step_is_taken_through_its_form(staff_client, village):
+    development = DevelopmentFactory(village=village, applied_on=dt.date(2024, 1, 10))
+    url = reverse("cadres:development_action", args=[development.public_id, "activist"])
+    assert staff_client.post(url, {"activist-on": "2024-02-01"}).status_code == 302
+    assert Development.objects.get().stage == "activist"
+
+
+def test_revealing_is_logged_and_not_cached(official_client, person):
+    response = official_client.post(reverse("cadres:person_reveal", args=[person.public_id]))
+    assert response.status_code == 200
+    assert person.reveal_id_number() in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert IdNumberReveal.objects.get().person == person
+
+
+def test_outsiders_cannot_reveal(outsider_client, person):
+    assert outsider_client.post(reverse("cadres:person_reveal", args=[person.public_id])).status_code == 404
+    assert not IdNumberReveal.objects.exists()
+
+
+# ---------------------------------------------------------------- lists: scoping, bounds, exports
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_show_only_the_users_township(staff_client, official_client, village, other_village, name):
+    populate(village, 2)
+    populate(other_village, 3)
+    staff_rows = _rows(staff_client.get(reverse(name), {"export": "csv"}))
+    official_rows = _rows(official_client.get(reverse(name), {"export": "csv"}))
+    assert len(staff_rows) - 1 < len(official_rows) - 1
+    assert all("新都桥" not in "".join(row) for row in staff_rows)
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("size", [3, 30])
+def test_list_queries_do_not_grow_with_rows(
+    official_client, village, other_village, django_assert_max_num_queries, name, size
+):
+    populate(village, size)
+    populate(other_village, size)
+    with django_assert_max_num_queries(LIST_QUERIES.get(name, LIST_QUERIES_DEFAULT)):
+        assert official_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_detail_queries_do_not_grow_with_rows(official_client, village, django_assert_max_num_queries, size):
+    populate(village, size)
+    person = Person.objects.first()
+    for k in range(size):
+        EvaluationFactory(village=village, person=person, year=1970 + k)
+    reserve = ReserveCadre.objects.first()
+    for _k in range(size):
+        ReserveTrainingFactory(reserve=reserve)
+    urls = _detail_urls(Post.objects.filter(person=person).first(), reserve, Development.objects.first())
+    for url in urls:
+        with django_assert_max_num_queries(DETAIL_QUERIES):
+            assert official_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_exports_hold_the_same_rows_as_the_filtered_page(official_client, village, other_village, name, fmt):
+    populate(village, 3)
+    populate(other_village, 2)
+    params = {"township": village.township.code}
+    page = official_client.get(reverse(name), params)
+    rows = _rows(official_client.get(reverse(name), params | {"export": fmt}))
+    assert len(rows) - 1 == page.context["page_obj"].paginator.count > 0
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_an_unknown_export_format_is_a_bad_request(staff_client, name):
+    assert staff_client.get(reverse(name), {"export": "pdf"}).status_code == 400
+
+
+def test_the_overdue_filter_lists_probations_past_their_end(staff_client, village):
+    DevelopmentFactory(village=village, stage="probationary", probation_ends_on=dt.date(2020, 1, 1))
+    DevelopmentFactory(village=village, stage="probationary", probation_ends_on=dt.date(2100, 1, 1))
+    page = staff_client.get(reverse("cadres:development_list"), {"overdue": "true"})
+    assert page.context["page_obj"].paginator.count == 1
+
+
+def test_the_compliance_page_lists_every_village_with_totals(official_client, village, other_village):
+    populate(village, 3)
+    page = official_client.get(reverse("cadres:compliance"), {"year": 2026})
+    assert page.context["total"]["villages"] == 2
+    assert page.context["total"]["met"] == 1 and page.context["total"]["too_few"] == 1
+    assert official_client.get(reverse("cadres:compliance"), {"year": "abc"}).status_code == 400
+
+
+def test_the_compliance_page_filters_by_status(official_client, village, other_village):
+    populate(village, 3)
+    page = official_client.get(reverse("cadres:compliance"), {"year": 2026, "status": "too_few"})
+    assert [v.code for v in page.context["object_list"]] == [other_village.code]
+
+
+# ---------------------------------------------------------------- no whole ID number leaves the server
+
+
+def test_no_whole_id_number_appears_in_any_page_or_export(
+    staff_client, official_client, village, other_village
+):
+    populate(village, 4)
+    populate(other_village, 2)
+    numbers = [person.reveal_id_number() for person in Person.objects.all()]
+    post, reserve, development = (
+        Post.objects.first(),
+        ReserveCadre.objects.first(),
+        Development.objects.first(),
+    )
+    urls = [reverse(name) for name in LISTS] + _detail_urls(post, reserve, development)
+    urls += [
+        reverse("cadres:person_edit", args=[post.person.public_id]),
+        reverse("villages:village_detail", args=[village.code]),
+        reverse("dashboard"),
+    ]
+    for client in (staff_client, official_client):
+        for url in urls:
+            response = client.get(url)
+            outputs = [response.content.decode()] if response.status_code == 200 else []
+            if url in [reverse(name) for name in LISTS]:
+                for fmt in ("csv", "xlsx"):
+                    outputs.append(str(_rows(client.get(url, {"export": fmt}))))
+            for output in outputs:
+                for number in numbers:
+                    assert number not in output, url
+                    assert number[:17] not in output, url
+
+
+def test_editing_a_person_without_a_new_number_keeps_the_stored_one(staff_client, person):
+    number = person.reveal_id_number()
+    response = staff_client.post(
+        reverse("cadres:person_edit", args=[person.public_id]),
+        {
+            "name": "改名",
+            "sex": person.sex,
+            "ethnicity": "藏族",
+            "birth_date": person.birth_date.isoformat(),
+            "id_number": "",
+            "education": "college",
+            "home_village": person.home_village.code,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    person.refresh_from_db()
+    assert person.name == "改名" and person.reveal_id_number() == number
+
+
+def test_editing_the_birth_date_away_from_the_number_is_refused(staff_client, person):
+    response = staff_client.post(
+        reverse("cadres:person_edit", args=[person.public_id]),
+        {
+            "name": person.name,
+            "sex": person.sex,
+            "ethnicity": "藏族",
+            "birth_date": "1901-01-01",
+            "id_number": "",
+            "education": "college",
+            "home_village": person.home_village.code,
+        },
+    )
+    assert response.status_code == 400
+    person.refresh_from_db()
+    assert person.birth_date.year != 1901
+
+
+def test_a_second_evaluation_for_the_same_year_is_refused_on_the_form(staff_client, village):
+    evaluation = EvaluationFactory(village=village, year=2025)
+    response = staff_client.post(
+        reverse("cadres:evaluation_create"),
+        {
+            "person": evaluation.person.public_id,
+            "village": village.code,
+            "year": 2025,
+            "performance": "competent",
+            "integrity": "good",
+            "evaluated_on": "2026-01-10",
+        },
+    )
+    assert response.status_code == 400
+    assert "该人员本年度已有两述一评记录。" in response.content.decode()
+
+
+def test_the_people_list_filters_by_background(staff_client, village):
+    PersonFactory(home_village=village, is_veteran=True)
+    PersonFactory(home_village=village)
+    page = staff_client.get(reverse("cadres:index"), {"background": "is_veteran"})
+    assert page.context["page_obj"].paginator.count == 1
+
+
+def test_phones_are_masked_in_lists(staff_client, person):
+    content = staff_client.get(reverse("cadres:index")).content.decode()
+    assert person.phone not in content
+    assert person.masked_phone in content

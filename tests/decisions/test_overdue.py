@@ -1,0 +1,73 @@
+"""Overdue rules, computed in SQL: a resolution not disclosed within the notice period after the vote,
+a result not disclosed after the planned completion date."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from decisions.models import DecisionPolicy, Matter, StepKind
+from decisions.selectors import matter_counts, matters_visible_to, with_overdue
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def overdue_kind(matter, today=TODAY):
+    return with_overdue(Matter.objects.filter(pk=matter.pk), today=today).get().overdue_kind
+
+
+@pytest.mark.parametrize(("days_since_vote", "late"), [(7, False), (8, True), (6, False)])
+def test_a_resolution_is_overdue_once_the_notice_period_after_the_vote_has_passed(
+    resolved, days_since_vote, late
+):
+    today = resolved.resolved_on + dt.timedelta(days=days_since_vote)
+    assert (overdue_kind(resolved, today) == "resolution") is late
+
+
+def test_the_resolution_period_follows_the_policy(resolved):
+    DecisionPolicy.objects.update_or_create(pk=1, defaults={"notice_period_days": 15})
+    assert overdue_kind(resolved, resolved.resolved_on + dt.timedelta(days=8)) == ""
+    assert overdue_kind(resolved, resolved.resolved_on + dt.timedelta(days=16)) == "resolution"
+
+
+def test_a_disclosed_resolution_is_not_overdue(matter_at):
+    matter = matter_at(StepKind.DISCLOSE_RESOLUTION, planned_completion=TODAY + dt.timedelta(days=30))
+    assert overdue_kind(matter) == ""
+
+
+@pytest.mark.parametrize(("days_after_plan", "late"), [(0, False), (1, True), (-1, False)])
+def test_a_result_is_overdue_after_the_planned_completion_date(matter_at, days_after_plan, late):
+    matter = matter_at(StepKind.DISCLOSE_RESOLUTION)
+    today = matter.planned_completion + dt.timedelta(days=days_after_plan)
+    assert (overdue_kind(matter, today) == "result") is late
+
+
+def test_a_disclosed_result_and_a_rejected_matter_are_never_overdue(matter_at, staff, village):
+    done = matter_at(StepKind.DISCLOSE_RESULT)
+    rejected = matter_at(StepKind.CONSULT)
+    rejected.state = Matter.State.REJECTED
+    rejected.save()
+    far = dt.date(2030, 1, 1)
+    assert overdue_kind(done, far) == "" and overdue_kind(rejected, far) == ""
+
+
+def test_the_list_filter_and_the_counts_agree_on_overdue(matter_at, staff):
+    late_resolution = matter_at(StepKind.RESOLVE)  # voted in 2025: long past 7 days
+    late_result = matter_at(StepKind.DISCLOSE_RESOLUTION)  # planned completion 2025-10-31
+    on_time = matter_at(StepKind.DISCLOSE_RESOLUTION, planned_completion=TODAY + dt.timedelta(days=1))
+    matters = matters_visible_to(staff)
+    assert set(matters.filter(overdue_kind="resolution")) == {late_resolution}
+    assert set(matters.filter(overdue_kind="result")) == {late_result}
+    assert on_time not in matters.filter(is_overdue=True)
+    counts = matter_counts(matters)
+    assert (counts["overdue_resolution"], counts["overdue_result"]) == (1, 1)
+
+
+def test_matters_are_scoped_to_the_township(matter_at, staff, outsider, official, other_village):
+    mine = matter_at(None)
+    theirs = matter_at(None, village=other_village)
+    assert set(matters_visible_to(staff)) == {mine}
+    assert set(matters_visible_to(outsider)) == {theirs}
+    assert set(matters_visible_to(official)) == {mine, theirs}

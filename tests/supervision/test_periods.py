@@ -1,0 +1,114 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from supervision.models import Kind, ReportingPeriod, ReportingPolicy
+from supervision.services import REPORT_EXISTS, report_create
+from tests.supervision.conftest import local
+from tests.supervision.factories import ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_due_dates_follow_the_design_calendar():
+    assert ReportingPeriod.build(Kind.MONTHLY, 2025, 3).due_date == dt.date(2025, 4, 5)
+    assert ReportingPeriod.build(Kind.MONTHLY, 2025, 12).due_date == dt.date(2026, 1, 5)
+    assert ReportingPeriod.build(Kind.QUARTERLY, 2025, 4).due_date == dt.date(2026, 1, 10)
+    assert ReportingPeriod.build(Kind.QUARTERLY, 2025, 1).due_date == dt.date(2025, 4, 10)
+    assert ReportingPeriod.build(Kind.ANNUAL, 2025, 1).due_date == dt.date(2026, 1, 31)
+
+
+def test_the_deadline_is_the_local_midnight_after_the_due_date():
+    period = ReportingPeriod.build(Kind.MONTHLY, 2025, 3)
+    assert period.deadline == local(2025, 4, 6, 0, 0)
+
+
+def test_an_admin_edited_policy_moves_new_periods():
+    ReportingPolicy.objects.create(monthly_due_day=10, lock_after_days=5)
+    period = ReportingPeriod.build(Kind.MONTHLY, 2025, 3)
+    assert period.due_date == dt.date(2025, 4, 10)
+    assert period.locks_on == dt.date(2025, 4, 15)
+
+
+def test_an_impossible_annual_due_date_is_rejected():
+    policy = ReportingPolicy(annual_due_month=2, annual_due_day=30)
+    with pytest.raises(ValidationError):
+        policy.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("key", "parsed"),
+    [
+        ("2026-10", ("monthly", 2026, 10)),
+        ("2026-Q3", ("quarterly", 2026, 3)),
+        ("2026", ("annual", 2026, 1)),
+        ("2026-13", None),
+        ("2026-Q5", None),
+        ("abc", None),
+        ("", None),
+    ],
+)
+def test_period_keys_parse_or_are_refused(key, parsed):
+    assert ReportingPeriod.parse_key(key) == parsed
+
+
+def test_the_database_refuses_a_second_report_for_the_same_village_and_period(report):
+    with pytest.raises(IntegrityError):
+        ReportFactory(village=report.village, period=report.period)
+
+
+def test_the_service_refuses_a_second_report_with_a_clear_message(report, staff):
+    with pytest.raises(ValidationError) as exc:
+        report_create(
+            village=report.village, kind="monthly", year=2025, number=3, user=staff, today=dt.date(2025, 4, 1)
+        )
+    assert exc.value.messages == [REPORT_EXISTS % {"period": "2025年3月", "kind": "月报"}]
+
+
+def test_a_monthly_and_a_quarterly_report_of_the_same_village_may_coexist(report, staff):
+    quarterly = report_create(
+        village=report.village, kind="quarterly", year=2025, number=1, user=staff, today=dt.date(2025, 4, 1)
+    )
+    assert quarterly.period.kind == "quarterly"
+
+
+def test_moving_a_due_date_moves_the_deadline(march):
+    march.due_date = dt.date(2025, 4, 8)
+    march.save()
+    march.refresh_from_db()
+    assert march.deadline == local(2025, 4, 9, 0, 0)
+
+
+def test_a_lock_date_before_the_due_date_is_refused(march):
+    march.locks_on = dt.date(2025, 4, 1)
+    with pytest.raises(ValidationError):
+        march.full_clean(exclude=["deadline"])
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["report", "reportingperiod", "reportingpolicy", "rectification", "lockexception", "reminder"],
+)
+def test_the_admin_lists_every_supervision_model(admin_client_, report, page):
+    assert admin_client_.get(f"/admin/supervision/{page}/").status_code == 200
+
+
+def test_admins_edit_the_reporting_calendar_in_the_admin(admin_client_):
+    response = admin_client_.post(
+        "/admin/supervision/reportingpolicy/add/",
+        {
+            "monthly_due_day": 8,
+            "quarterly_due_day": 12,
+            "annual_due_month": 2,
+            "annual_due_day": 15,
+            "lock_after_days": 20,
+            "remind_before_days": 3,
+            "escalate_after_days": 10,
+            "reminder_lookback_days": 60,
+        },
+    )
+    assert response.status_code == 302
+    assert ReportingPeriod.build(Kind.ANNUAL, 2025, 1).due_date == dt.date(2026, 2, 15)
+    assert ReportingPeriod.build(Kind.MONTHLY, 2025, 3).locks_on == dt.date(2025, 4, 28)
