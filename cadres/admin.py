@@ -13,21 +13,30 @@ from cadres.models import (
 )
 
 
+class RecordsViewOnly:
+    """Cadre records change only through the portal's forms and services (which enforce the rules
+    and the jurisdiction); the admin shows them and their history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     """People are entered by township staff through the portal (the ID number needs the service)."""
 
     list_display = ("name", "sex", "birth_date", "id_number_masked", "home_village")
     list_select_related = ("home_village__township",)
     list_filter = ("sex", "education", "is_returning_migrant", "is_wealth_expert", "home_village__township")
     search_fields = ("name", "home_village__name")
-    # The birth date must keep matching the ID number: both change together through the portal form.
-    readonly_fields = ("id_number_masked", "birth_date")
+    readonly_fields = ("id_number_masked",)
     exclude = ("id_number_encrypted", "id_number_hash")
-    autocomplete_fields = ("home_village",)
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(IdNumberReveal)
@@ -51,49 +60,45 @@ class IdNumberRevealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(SimpleHistoryAdmin):
+class PostAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     list_display = ("village", "committee", "position", "person", "start_date", "term_end", "end_date")
     list_select_related = ("village", "person")
     list_filter = ("committee", "position", "village__township")
     search_fields = ("person__name", "village__name", "village__code")
-    autocomplete_fields = ("person", "village")
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     list_display = ("year", "village", "person", "performance", "integrity")
     list_select_related = ("village", "person")
     list_filter = ("year", "performance", "integrity")
     search_fields = ("person__name", "village__name")
-    autocomplete_fields = ("person", "village")
 
 
 @admin.register(Development)
-class DevelopmentAdmin(SimpleHistoryAdmin):
+class DevelopmentAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     list_display = ("person", "village", "stage", "applied_on", "probation_ends_on")
     list_select_related = ("village", "person")
     list_filter = ("stage", "village__township")
     search_fields = ("person__name", "village__name")
-    autocomplete_fields = ("person", "village")
 
 
-class ReserveTrainingInline(admin.TabularInline):
+class ReserveTrainingInline(RecordsViewOnly, admin.TabularInline):
     model = ReserveTraining
     extra = 0
 
 
 @admin.register(ReserveCadre)
-class ReserveCadreAdmin(SimpleHistoryAdmin):
+class ReserveCadreAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     list_display = ("plan_year", "village", "person", "stage", "outcome")
     list_select_related = ("village", "person")
     list_filter = ("plan_year", "stage", "outcome", "village__township")
     search_fields = ("person__name", "village__name")
-    autocomplete_fields = ("person", "village", "mentor", "appointed_post")
     inlines = [ReserveTrainingInline]
 
 
 @admin.register(ReserveTraining)
-class ReserveTrainingAdmin(SimpleHistoryAdmin):
+class ReserveTrainingAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     list_display = ("trained_on", "course", "hours", "reserve")
     list_select_related = ("reserve__person", "reserve__village")
     search_fields = ("course", "reserve__person__name")

@@ -9,5 +9,5 @@ class CadresConfig(AppConfig):
     nav = (_("干部"), "cadres:index")
     demo_seed = "cadres.demo.seed"
     village_panel = "cadres.panels.village_panel"
-    # home_panel = "cadres.panels.home_panel"
+    home_panel = "cadres.panels.home_panel"
     dashboard_panel = "cadres.panels.dashboard_panel"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -74,6 +76,7 @@ class PostFilter(django_filters.FilterSet):
         label=_("职务"), choices=Position.choices, empty_label=_("全部职务")
     )
     active = _yes_no(_("仅在任"), "filter_active")
+    ending = _yes_no(_("90天内任期届满"), "filter_ending")
 
     def filter_active(self, queryset, name, value):
         if value is None:
@@ -81,6 +84,13 @@ class PostFilter(django_filters.FilterSet):
         today = timezone.localdate()
         held = Q(end_date__isnull=True) | Q(end_date__gte=today)
         return queryset.filter(held) if value else queryset.exclude(held)
+
+    def filter_ending(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        ending = Q(end_date__isnull=True, term_end__gte=today, term_end__lte=today + dt.timedelta(days=90))
+        return queryset.filter(ending) if value else queryset.exclude(ending)
 
 
 class EvaluationFilter(django_filters.FilterSet):

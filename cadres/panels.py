@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
-from cadres.models import ReserveQuota
-from cadres.selectors import compliance_for, compliance_totals, reserves_visible_to, roster_for
+from cadres.models import DevelopmentStage, ReserveQuota
+from cadres.selectors import (
+    compliance_for,
+    compliance_totals,
+    developments_visible_to,
+    posts_visible_to,
+    reserves_visible_to,
+    roster_for,
+)
 
 
 def village_panel(*, village, user):
@@ -28,3 +37,24 @@ def dashboard_panel(*, user):
     quota = ReserveQuota.current()
     townships, total = compliance_totals(compliance_for(user, year=year, quota=quota))
     return ("cadres/_dashboard_panel.html", {"year": year, "townships": townships, "total": total})
+
+
+def home_panel(*, user):
+    """The home page: the cadre work that needs attention in the user's jurisdiction (4 counts)."""
+    if not user.is_authenticated:
+        return None
+    today = timezone.localdate()
+    quota = ReserveQuota.current()
+    _townships, total = compliance_totals(compliance_for(user, year=today.year, quota=quota))
+    context = {
+        "year": today.year,
+        "ending_soon": posts_visible_to(user)
+        .filter(end_date__isnull=True, term_end__gte=today, term_end__lte=today + dt.timedelta(days=90))
+        .count(),
+        "overdue": developments_visible_to(user)
+        .filter(stage=DevelopmentStage.PROBATIONARY, probation_ends_on__lt=today)
+        .count(),
+        "villages": total["villages"],
+        "not_met": total["villages"] - total["met"],
+    }
+    return ("cadres/_home_panel.html", context)

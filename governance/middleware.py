@@ -7,6 +7,8 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.db import connections
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class _QueryTimer:
@@ -37,3 +39,18 @@ class ServerTimingMiddleware:
             response = self.get_response(request)
         response["Server-Timing"] = f'db;dur={timer.seconds * 1000:.1f};desc="{timer.count} queries"'
         return response
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user picked another language with the switch (the language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, showing an English
+    browser a half-translated portal; the county works in Chinese, so the browser is not asked.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -232,12 +232,13 @@ def rollup_figures(*, village: Village, period: ReportingPeriod) -> Rollup:
 # --- status shown in grids -----------------------------------------------------------------------
 
 GRID_STATUS = {
-    "missing": (_("未填报"), "none"),
-    "draft": (_("草稿"), "info"),
-    "submitted": (_("已提交"), "ok"),
-    "late": (_("逾期提交"), "warn"),
-    "returned": (_("已退回"), "bad"),
-    "approved": (_("已通过"), "ok"),
+    # label, badge class, one-character code for the matrix cells
+    "missing": (_("未填报"), "none", _("缺")),
+    "draft": (_("草稿"), "info", _("草")),
+    "submitted": (_("已提交"), "ok", _("交")),
+    "late": (_("逾期提交"), "warn", _("迟")),
+    "returned": (_("已退回"), "bad", _("退")),
+    "approved": (_("已通过"), "ok", _("通")),
 }
 
 

@@ -444,3 +444,25 @@ def test_phones_are_masked_in_lists(staff_client, person):
     content = staff_client.get(reverse("cadres:index")).content.decode()
     assert person.phone not in content
     assert person.masked_phone in content
+
+
+def test_the_ending_filter_lists_open_terms_ending_within_90_days(staff_client, village):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    PostFactory(village=village, term_end=today + dt.timedelta(days=90))
+    PostFactory(
+        village=village, committee="villagers", position="director", term_end=today + dt.timedelta(days=91)
+    )
+    page = staff_client.get(reverse("cadres:post_list"), {"ending": "true"})
+    assert page.context["page_obj"].paginator.count == 1
+
+
+def test_the_home_and_dashboard_pages_carry_the_cadre_panels(staff_client, official_client, village):
+    populate(village, 3)
+    assert "干部工作提醒" in staff_client.get(reverse("home")).content.decode()
+    assert "3512后备干部达标情况" in official_client.get(reverse("dashboard")).content.decode()
+    assert (
+        "两委班子"
+        in staff_client.get(reverse("villages:village_detail", args=[village.code])).content.decode()
+    )

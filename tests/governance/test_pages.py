@@ -54,6 +54,10 @@ class TestLogin:
         response = client.post(reverse("login"), {"username": "staff", "password": "nope"})
         assert "用户名或密码不正确" in response.content.decode()
 
+    def test_an_english_browser_still_gets_chinese_by_default(self, client):
+        response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        assert response.headers["Content-Language"] == "zh-hans"
+
     def test_english_is_available(self, client):
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
         response = client.get(reverse("login"))
