@@ -56,8 +56,21 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A text box that never sends its value back: after an error the whole ID number is typed
+    again rather than echoed into the page (and into browser caches)."""
+
+    def format_value(self, value):
+        return None
+
+
 class PersonForm(forms.ModelForm):
-    id_number = forms.CharField(label=_("身份证号码"), max_length=20, strip=True)
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=20,
+        strip=True,
+        widget=UnechoedTextInput(attrs={"autocomplete": "off"}),
+    )
 
     class Meta:
         model = Person
@@ -80,7 +93,6 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_village"] = _village_field(user, _("户籍所在村"))
-        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
         if self.instance.pk:
             # Editing: the stored number is kept unless a new one is typed; never prefilled.
             self.fields["id_number"].required = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,7 @@ from cadres.selectors import (
     reserves_visible_to,
     roster_for,
 )
+from governance.exports import export_response
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.permissions import editor_required
@@ -100,11 +102,10 @@ def person_create(request):
 def person_edit(request, public_id):
     person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
     form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
-    if request.method == "POST":
-        data_call = lambda data: services.person_update(person=person, user=request.user, **data)  # noqa: E731
-        if _save(form, data_call):
-            messages.success(request, _("已保存。"))
-            return redirect("cadres:person_detail", public_id=person.public_id)
+    update = lambda data: services.person_update(person=person, user=request.user, **data)  # noqa: E731
+    if request.method == "POST" and _save(form, update):
+        messages.success(request, _("已保存。"))
+        return redirect("cadres:person_detail", public_id=person.public_id)
     back = reverse("cadres:person_detail", args=[person.public_id])
     return _form_page(request, form, title=_("修改人员信息：%(name)s") % {"name": person.name}, back=back)
 
@@ -233,35 +234,53 @@ def evaluation_create(request):
 # ---------------------------------------------------------------- 3512 compliance
 
 
+# A whole county on one page (Kangding has 234 villages); a province admin pages through.
+COMPLIANCE_PAGE_SIZE = 300
+
+
+def _plan_year(request) -> int | None:
+    raw = request.GET.get("year") or str(timezone.localdate().year)
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+
+
 @require_GET
 @login_required
 def compliance(request):
-    """Every village in scope for a plan year, with township and county totals from SQL."""
-    raw_year = request.GET.get("year") or str(timezone.localdate().year)
-    if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
+    """Every village in scope for a plan year with its status, and township and county totals
+    computed in SQL over the same filtered villages. Same filters, exports and htmx partial as
+    ``filtered_list``, with a page large enough for a county."""
+    year = _plan_year(request)
+    if year is None:
         return HttpResponseBadRequest(_("计划年度应为2000至2100之间的年份。"))
-    year, quota = int(raw_year), ReserveQuota.current()
-    villages = compliance_for(request.user, year=year, quota=quota)
-    filterset = filters.ComplianceFilter(request.GET, queryset=villages, request=request)
-    # Totals follow the filters (an unfiltered page totals everything in scope).
-    usable = not filterset.is_bound or filterset.is_valid()
-    townships, total = compliance_totals(filterset.qs if usable else villages.none())
-    return filtered_list(
-        request,
-        queryset=villages,
-        filterset_class=filters.ComplianceFilter,
-        columns=COMPLIANCE_COLUMNS,
-        filename=f"3512后备干部达标情况{year}",
-        template="cadres/compliance.html",
-        partial_template="cadres/_compliance_table.html",
-        context={
-            "year": year,
-            "quota": quota,
-            "townships": townships,
-            "total": total,
-            "labels": ComplianceStatus.LABELS,
-        },
+    quota = ReserveQuota.current()
+    filterset = filters.ComplianceFilter(
+        request.GET, queryset=compliance_for(request.user, year=year, quota=quota), request=request
     )
+    villages = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    exported = export_response(
+        request, villages, columns=COMPLIANCE_COLUMNS, filename=f"3512后备干部达标情况{year}"
+    )
+    if exported is not None:
+        return exported
+    townships, total = compliance_totals(villages)
+    page = Paginator(villages, COMPLIANCE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "object_list": page.object_list,
+        "querystring": query.urlencode(),
+        "partial_template": "cadres/_compliance_table.html",
+        "year": year,
+        "quota": quota,
+        "townships": townships,
+        "total": total,
+        "labels": ComplianceStatus.LABELS,
+    }
+    htmx = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
+    return render(request, context["partial_template"] if htmx else "cadres/compliance.html", context)
 
 
 # ---------------------------------------------------------------- party-member development

@@ -56,6 +56,8 @@ def demo_users_ensure(*, password: str) -> list[tuple[User, str]]:
     ]
     users = []
     for username, fields in specs:
+        # An address so `send_reminders` has somewhere to send (the console backend in development).
+        fields = {**fields, "email": f"{username}@example.org"}
         user, _ = User.objects.get_or_create(username=username, defaults=fields)
         # Save only what changed, so a second run adds no history rows.
         changed = [name for name, value in fields.items() if getattr(user, name) != value]

@@ -9,12 +9,27 @@ HISTORY_LIMIT = 50
 
 
 @dataclass
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+    related_model: Any = None
+
+    # Templates unpack ``{% for field, old, new in entry.changes %}``.
+    def __iter__(self):
+        return iter((self.field, self.old, self.new))
+
+    def __len__(self) -> int:
+        return 3
+
+
+@dataclass
 class HistoryEntry:
     when: Any
     who: str
     action: str
     object_label: str
-    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
 
 
 _ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
@@ -47,8 +62,9 @@ def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
             if older is not None and newer.history_type == "~":
                 delta = newer.diff_against(older)
                 for change in delta.changes:
-                    verbose = str(model._meta.get_field(change.field).verbose_name)
-                    changes.append((verbose, change.old, change.new))
+                    field_obj = model._meta.get_field(change.field)
+                    related = field_obj.related_model if field_obj.many_to_one else None
+                    changes.append(FieldChange(str(field_obj.verbose_name), change.old, change.new, related))
             entries.append(
                 HistoryEntry(
                     when=newer.history_date,
@@ -59,4 +75,24 @@ def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
                 )
             )
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]
+    entries = entries[:limit]
+    _label_foreign_keys(entries)
+    return entries
+
+
+def _label_foreign_keys(entries: list[HistoryEntry]) -> None:
+    """Show related rows by name instead of raw ids: one query per related model, not per change."""
+    wanted: dict[Any, set] = {}
+    for entry in entries:
+        for change in entry.changes:
+            if change.related_model is not None:
+                wanted.setdefault(change.related_model, set()).update(
+                    value for value in (change.old, change.new) if value is not None
+                )
+    labels = {model: model._default_manager.in_bulk(list(ids)) for model, ids in wanted.items()}
+    for entry in entries:
+        for change in entry.changes:
+            if change.related_model is not None:
+                found = labels[change.related_model]
+                change.old = found.get(change.old, change.old) if change.old is not None else None
+                change.new = found.get(change.new, change.new) if change.new is not None else None

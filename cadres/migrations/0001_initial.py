@@ -8,6 +8,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def create_default_quota(apps, schema_editor):
+    apps.get_model("cadres", "ReserveQuota").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -477,4 +481,7 @@ class Migration(migrations.Migration):
             model_name='reservetraining',
             constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='training_hours_positive', violation_error_message='学时应大于0。'),
         ),
+        # The 3512 quota row with DESIGN §4's defaults (3-5 per village-year, 1-2 of them returning
+        # migrant workers or wealth-creation experts), so pages never write it on a GET.
+        migrations.RunPython(create_default_quota, migrations.RunPython.noop),
     ]

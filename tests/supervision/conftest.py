@@ -8,7 +8,6 @@ import zoneinfo
 import pytest
 
 from supervision.models import Kind
-from tests.browser.conftest import browser, log_in, page  # noqa: F401  (shared Playwright fixtures)
 from tests.supervision.factories import PeriodFactory, ReportFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

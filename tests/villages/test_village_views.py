@@ -187,3 +187,15 @@ def test_an_ended_township_still_lists_its_villages_for_the_county(official_clie
     response = official_client.get(LIST, {"township": ended.code})
     assert [v.code for v in response.context["object_list"]] == [old.code]
     assert official_client.get(LIST, {"current": "true"}).context["page_obj"].paginator.count == 0
+
+
+def test_the_history_names_a_changed_township_instead_of_its_id(staff_client, village, township, county):
+    moved_from = TownshipFactory(county=county, name="旧乡")
+    village.township = moved_from
+    village.save()
+    village.township = township
+    village.save()
+    response = staff_client.get(detail_url(village))
+    field, old, new = response.context["history"][0].changes[0]
+    assert (field, str(old), str(new)) == ("乡镇（街道）", "旧乡", "姑咱镇")
+    assert "旧乡 → 姑咱镇" in response.content.decode()
