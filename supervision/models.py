@@ -162,6 +162,15 @@ class ReportingPeriod(models.Model):
         return f"{self.year}年度"
 
     @property
+    def title(self) -> str:
+        """What a person calls the report of this period: 2026年10月月报, 2026年第3季度汇总, 2026年度述职."""
+        if self.kind == Kind.QUARTERLY:
+            return f"{self.label}汇总"
+        if self.kind == Kind.ANNUAL:
+            return f"{self.label}述职"
+        return f"{self.label}{self.get_kind_display()}"
+
+    @property
     def key(self) -> str:
         """URL/filter key: ``2026-10`` (month), ``2026-Q3`` (quarter), ``2026`` (year)."""
         if self.kind == Kind.MONTHLY:
