@@ -216,7 +216,12 @@ class TrainingForm(forms.Form):
 
 
 class AppointForm(forms.Form):
-    post = forms.ModelChoiceField(label=_("任用职务"), queryset=None, to_field_name="public_id")
+    post = forms.ModelChoiceField(
+        label=_("任用职务"),
+        queryset=None,
+        to_field_name="public_id",
+        help_text=_("先在“新增任职”中为其登记所任职务，再在此关联。"),
+    )
 
     def __init__(self, *args, user, reserve, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,3 +232,14 @@ class AppointForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("退出原因"), max_length=200)
+
+
+class IdLookupForm(forms.Form):
+    """Exact-match search by ID number (sent by POST so the number stays out of URLs and logs)."""
+
+    id_number = forms.CharField(
+        label=_("按身份证号码查找"), max_length=20, widget=UnechoedTextInput(attrs={"autocomplete": "off"})
+    )
+
+    def clean_id_number(self):
+        return idnumbers.validate_id_number(self.cleaned_data["id_number"])

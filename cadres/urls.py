@@ -1,21 +1,19 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from cadres import views
-from villages.converters import DivisionCodeConverter
-
-register_converter(DivisionCodeConverter, "cadres_division")
 
 app_name = "cadres"
 urlpatterns = [
     path("", views.index, name="index"),
     path("people/new/", views.person_create, name="person_create"),
+    path("people/lookup/", views.person_lookup, name="person_lookup"),
     path("people/<uuid:public_id>/", views.person_detail, name="person_detail"),
     path("people/<uuid:public_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<uuid:public_id>/reveal/", views.person_reveal, name="person_reveal"),
     path("posts/", views.post_list, name="post_list"),
     path("posts/new/", views.post_create, name="post_create"),
     path("posts/<uuid:public_id>/end/", views.post_end, name="post_end"),
-    path("villages/<cadres_division:code>/", views.roster, name="roster"),
+    path("villages/<division:code>/", views.roster, name="roster"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("evaluations/new/", views.evaluation_create, name="evaluation_create"),
     path("development/", views.development_list, name="development_list"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cadres import filters, forms, services
+from cadres import filters, forms, idnumbers, services
 from cadres.columns import (
     COMPLIANCE_COLUMNS,
     DEVELOPMENT_COLUMNS,
@@ -82,7 +82,25 @@ def index(request):
         filename="人员名录",
         template="cadres/person_list.html",
         partial_template="cadres/_person_table.html",
+        context={"lookup_form": forms.IdLookupForm()},
     )
+
+
+@require_POST
+@login_required
+def person_lookup(request):
+    """Find a visible person by whole ID number through its keyed hash; the number is never stored
+    or logged. Someone outside the user's jurisdiction is "not found", like no one."""
+    form = forms.IdLookupForm(request.POST)
+    if form.is_valid():
+        digest = idnumbers.keyed_hash(form.cleaned_data["id_number"])
+        person = people_visible_to(request.user).filter(id_number_hash=digest).first()
+        if person is not None:
+            return redirect("cadres:person_detail", public_id=person.public_id)
+        messages.error(request, _("没有找到该身份证号码对应的人员。"))
+    else:
+        messages.error(request, " ".join(form.errors["id_number"]))
+    return redirect("cadres:index")
 
 
 @require_http_methods(["GET", "POST"])
@@ -253,8 +271,10 @@ def compliance(request):
     if year is None:
         return HttpResponseBadRequest(_("计划年度应为2000至2100之间的年份。"))
     quota = ReserveQuota.current()
+    data = request.GET.copy()
+    data.setdefault("year", str(year))  # the form shows which year the page is about
     filterset = filters.ComplianceFilter(
-        request.GET, queryset=compliance_for(request.user, year=year, quota=quota), request=request
+        data, queryset=compliance_for(request.user, year=year, quota=quota), request=request
     )
     villages = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     exported = export_response(
@@ -264,7 +284,7 @@ def compliance(request):
         return exported
     townships, total = compliance_totals(villages)
     page = Paginator(villages, COMPLIANCE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = data.copy()
     query.pop("page", None)
     query.pop("export", None)
     context = {

@@ -64,7 +64,8 @@ def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
                 for change in delta.changes:
                     field_obj = model._meta.get_field(change.field)
                     related = field_obj.related_model if field_obj.many_to_one else None
-                    changes.append(FieldChange(str(field_obj.verbose_name), change.old, change.new, related))
+                    old, new = _choice_label(field_obj, change.old), _choice_label(field_obj, change.new)
+                    changes.append(FieldChange(str(field_obj.verbose_name), old, new, related))
             entries.append(
                 HistoryEntry(
                     when=newer.history_date,
@@ -78,6 +79,13 @@ def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     entries = entries[:limit]
     _label_foreign_keys(entries)
     return entries
+
+
+def _choice_label(field_obj, value):
+    """``decided`` → ``综合定``: stored choice values shown as their labels."""
+    if field_obj.choices and value is not None:
+        return dict(field_obj.flatchoices).get(value, value)
+    return value
 
 
 def _label_foreign_keys(entries: list[HistoryEntry]) -> None:

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from governance import views
+from villages.converters import DivisionCodeConverter
+
+# `<division:code>`: a 12-digit statistical division code, the public key of villages in every app.
+register_converter(DivisionCodeConverter, "division")
 
 admin.site.site_header = "县域基层治理档案 · 管理后台"
 admin.site.site_title = "基层治理档案"

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from villages import views
-from villages.converters import DivisionCodeConverter
-
-register_converter(DivisionCodeConverter, "division")
 
 app_name = "villages"
 urlpatterns = [

@@ -501,3 +501,57 @@ def test_the_compliance_table_answers_htmx_with_the_partial(official_client, vil
     response = official_client.get(reverse("cadres:compliance"), {"year": 2026}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "<h1>" not in response.content.decode()
+
+
+def test_a_person_is_found_by_whole_id_number_without_it_entering_the_url(staff_client, person):
+    response = staff_client.post(reverse("cadres:person_lookup"), {"id_number": person.reveal_id_number()})
+    assert response["Location"] == reverse("cadres:person_detail", args=[person.public_id])
+
+
+def test_looking_up_someone_of_another_township_finds_no_one(outsider_client, person):
+    response = outsider_client.post(
+        reverse("cadres:person_lookup"), {"id_number": person.reveal_id_number()}, follow=True
+    )
+    assert "没有找到该身份证号码对应的人员。" in response.content.decode()
+
+
+def test_looking_up_a_malformed_number_says_what_is_wrong(staff_client):
+    response = staff_client.post(reverse("cadres:person_lookup"), {"id_number": "123"}, follow=True)
+    assert "身份证号码应为18位" in response.content.decode()
+    assert staff_client.get(reverse("cadres:person_lookup")).status_code == 405
+
+
+def test_a_paired_reserve_cadre_is_appointed_to_their_new_post_through_the_form(staff_client, village):
+    reserve = ReserveCadreFactory(
+        village=village,
+        stage="paired",
+        reviewed_on=dt.date(2026, 3, 2),
+        decided_on=dt.date(2026, 3, 3),
+        paired_on=dt.date(2026, 3, 4),
+        mentor=PostFactory(village=village).person,
+    )
+    post = PostFactory(village=village, person=reserve.person, committee="villagers", position="member")
+    response = staff_client.post(
+        reverse("cadres:reserve_action", args=[reserve.public_id, "appoint"]),
+        {"appoint-post": post.public_id},
+    )
+    assert response.status_code == 302
+    reserve.refresh_from_db()
+    assert reserve.outcome == "appointed" and reserve.appointed_post == post
+
+
+def test_withdrawing_through_the_form_needs_a_reason(staff_client, village):
+    reserve = ReserveCadreFactory(village=village)
+    url = reverse("cadres:reserve_action", args=[reserve.public_id, "withdraw"])
+    assert staff_client.post(url, {"withdraw-reason": ""}).status_code == 400
+    assert staff_client.post(url, {"withdraw-reason": "迁出本村"}).status_code == 302
+    reserve.refresh_from_db()
+    assert reserve.outcome == "withdrawn"
+
+
+def test_an_unknown_step_is_a_bad_request(staff_client, village):
+    reserve = ReserveCadreFactory(village=village)
+    assert (
+        staff_client.post(reverse("cadres:reserve_action", args=[reserve.public_id, "promote"])).status_code
+        == 400
+    )

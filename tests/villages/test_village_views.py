@@ -199,3 +199,10 @@ def test_the_history_names_a_changed_township_instead_of_its_id(staff_client, vi
     field, old, new = response.context["history"][0].changes[0]
     assert (field, str(old), str(new)) == ("乡镇（街道）", "旧乡", "姑咱镇")
     assert "旧乡 → 姑咱镇" in response.content.decode()
+
+
+def test_the_history_shows_choice_labels_not_stored_values(staff_client, village):
+    village.kind = "community"
+    village.save()
+    field, old, new = staff_client.get(detail_url(village)).context["history"][0].changes[0]
+    assert (field, old, new) == ("类型", "行政村", "社区")
