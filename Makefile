@@ -61,8 +61,10 @@ check-deploy: install
 bench: install
 	TEST_DB_NAME=bench_governance $(PY) bench/run.py
 
+# Refresh the English catalogue after changing interface text, translate the new entries, run again.
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=.tools --ignore="tests/*" --ignore="bench/*"
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
 
 # Stop and delete the embedded PostgreSQL (all local data).
 clean-db:

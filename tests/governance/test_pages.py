@@ -112,3 +112,10 @@ class TestDashboard:
 
     def test_it_redirects_anonymous_users_to_login(self, client):
         assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_the_english_interface_is_translated(client, staff):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("login")).content.decode()
+    assert "Log in" in body or "Login" in body
+    assert "用户名" not in body
