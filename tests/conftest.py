@@ -23,6 +23,17 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _chinese_interface():
+    """Each test starts in the default language, whatever an earlier test's request activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def county(db):
     return CountyFactory(code="513301000000", name="康定市")
