@@ -9,17 +9,15 @@ from django.views.decorators.http import require_GET
 
 from governance.hooks import render_panels
 from governance.roles import Role
-from villages.selectors import townships_with_village_counts, villages_visible_to
+from villages.selectors import overview_units, villages_visible_to
 
 
 @require_GET
 @login_required
 def home(request):
-    """Each role's start page: their jurisdiction's townships and whatever the apps say is due."""
-    context = {
-        "townships": townships_with_village_counts(request.user),
-        "panels": render_panels("home_panel", user=request.user),
-    }
+    """Each role's start page: their jurisdiction's units and whatever the apps say is due."""
+    level, units = overview_units(request.user)
+    context = {"level": level, "units": units, "panels": render_panels("home_panel", user=request.user)}
     if request.user.role == Role.TOWNSHIP_STAFF:
         # A township has a few dozen villages at most: list them all on the staff's start page.
         context["villages"] = villages_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
@@ -43,10 +41,12 @@ def healthz(request):
 @login_required
 def dashboard(request):
     """County dashboard: each app adds its roll-up for the user's jurisdiction ([6/7] fills it out)."""
-    townships = list(townships_with_village_counts(request.user))
+    level, units = overview_units(request.user)
+    units = list(units)
     context = {
-        "townships": townships,
-        "village_total": sum(t.village_count for t in townships),  # summing ~20 aggregated rows
+        "level": level,
+        "units": units,
+        "village_total": sum(unit.village_count for unit in units),  # adds up the aggregated rows
         "panels": render_panels("dashboard_panel", user=request.user),
     }
     return render(request, "dashboard.html", context)

@@ -1,8 +1,10 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.roles import sees_everything
 from villages.models import Village
-from villages.selectors import townships_visible_to
+from villages.selectors import counties_visible_to, townships_visible_to
 
 
 def _townships(request):
@@ -10,7 +12,18 @@ def _townships(request):
     return townships_visible_to(request.user).order_by("code") if request else Village.objects.none()
 
 
+def _counties(request):
+    return counties_visible_to(request.user).order_by("code") if request else Village.objects.none()
+
+
 class VillageFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        label=_("县（市）"),
+        field_name="township__county",
+        queryset=_counties,
+        to_field_name="code",
+        empty_label=_("全部县（市）"),
+    )
     township = django_filters.ModelChoiceFilter(
         label=_("乡镇（街道）"), queryset=_townships, to_field_name="code", empty_label=_("全部乡镇")
     )
@@ -24,7 +37,17 @@ class VillageFilter(django_filters.FilterSet):
 
     class Meta:
         model = Village
-        fields = ["township", "kind", "name"]
+        fields = ["county", "township", "kind", "name"]
+
+    # Admins see every county: a drop-down of thousands of townships is unusable and slow to render,
+    # so they type the township's code instead (still validated against what they may see).
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request and sees_everything(self.request.user):
+            township = self.form.fields["township"]
+            attrs = {"placeholder": _("12位区划代码"), "inputmode": "numeric"}
+            township.widget = forms.TextInput(attrs=attrs)
+            township.help_text = _("管理员可查看的乡镇过多，请输入乡镇区划代码。")
 
     def filter_current(self, queryset, name, value):
         if value is None:

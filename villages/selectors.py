@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from governance.roles import sees_everything
 from governance.scoping import scope
 from villages.models import County, PartyBranch, Township, Village
 
@@ -36,3 +37,26 @@ def townships_with_village_counts(user) -> QuerySet[Township]:
         .annotate(village_count=Count("villages", filter=Q(villages__valid_to__isnull=True)))
         .order_by("code")
     )
+
+
+def counties_with_village_counts(user) -> QuerySet[County]:
+    """Current counties in scope with their current township and village counts, counted in SQL."""
+    return (
+        counties_visible_to(user)
+        .filter(valid_to__isnull=True)
+        .annotate(
+            township_count=Count("townships", filter=Q(townships__valid_to__isnull=True), distinct=True),
+            village_count=Count(
+                "townships__villages", filter=Q(townships__villages__valid_to__isnull=True), distinct=True
+            ),
+        )
+        .order_by("code")
+    )
+
+
+def overview_units(user) -> tuple[str, QuerySet]:
+    """The rows of a user's overview table: counties for admins, who see a whole province of them,
+    townships for everyone else (a county has about twenty)."""
+    if sees_everything(user):
+        return "county", counties_with_village_counts(user)
+    return "township", townships_with_village_counts(user)

@@ -73,7 +73,7 @@ class TestHome:
         self, staff_client, village, other_village
     ):
         response = staff_client.get(reverse("home"))
-        townships = list(response.context["townships"])
+        townships = list(response.context["units"])
         assert [t.name for t in townships] == ["姑咱镇"]
         assert townships[0].village_count == 1
         assert list(response.context["villages"]) == [village]
@@ -83,13 +83,16 @@ class TestHome:
         self, official_client, village, other_village
     ):
         response = official_client.get(reverse("home"))
-        assert {t.name for t in response.context["townships"]} == {"姑咱镇", "新都桥镇"}
+        assert {t.name for t in response.context["units"]} == {"姑咱镇", "新都桥镇"}
         assert reverse("dashboard") in response.content.decode()
         assert "本乡镇的村" not in response.content.decode()
 
-    def test_an_admin_sees_every_township(self, admin_client_, village, other_village):
+    def test_an_admin_sees_every_county_with_its_counts(self, admin_client_, village, other_village):
         response = admin_client_.get(reverse("home"))
-        assert {t.name for t in response.context["townships"]} == {"姑咱镇", "新都桥镇"}
+        assert response.context["level"] == "county"
+        [kangding] = response.context["units"]
+        assert (kangding.name, kangding.township_count, kangding.village_count) == ("康定市", 2, 2)
+        assert "?county=513301000000" in response.content.decode()
 
     def test_it_redirects_anonymous_users_to_login(self, client):
         response = client.get(reverse("home"))

@@ -88,7 +88,8 @@ class TestVillageList:
         self, official_client, township, size, django_assert_max_num_queries
     ):
         VillageFactory.create_batch(size, township=township)
-        with django_assert_max_num_queries(6):
+        # session, user, county and township choices, count, page
+        with django_assert_max_num_queries(7):
             response = official_client.get(LIST)
         assert response.status_code == 200
 
@@ -206,3 +207,17 @@ def test_the_history_shows_choice_labels_not_stored_values(staff_client, village
     village.save()
     field, old, new = staff_client.get(detail_url(village)).context["history"][0].changes[0]
     assert (field, old, new) == ("类型", "行政村", "社区")
+
+
+def test_an_admin_filters_villages_by_county(admin_client_, village):
+    from tests.factories import CountyFactory
+
+    foreign = VillageFactory(township=TownshipFactory(county=CountyFactory(code="513302000000")))
+    response = admin_client_.get(LIST, {"county": "513302000000"})
+    assert [v.code for v in response.context["object_list"]] == [foreign.code]
+
+
+def test_an_admin_types_a_township_code_instead_of_choosing_from_thousands(admin_client_, village):
+    response = admin_client_.get(LIST, {"township": village.township.code})
+    assert [v.code for v in response.context["object_list"]] == [village.code]
+    assert '<select name="township"' not in response.content.decode()
