@@ -70,6 +70,7 @@ class PersonForm(forms.ModelForm):
         max_length=20,
         strip=True,
         widget=UnechoedTextInput(attrs={"autocomplete": "off"}),
+        help_text=_("为保护个人信息，提交不成功时号码不会保留，须重新输入。"),
     )
 
     class Meta:

@@ -460,6 +460,7 @@ def reserve_create(request):
     if request.method == "POST":
         reserve = _save(form, lambda data: services.reserve_recommend(**data))
         if reserve:
+            messages.success(request, _("已推荐%(name)s为后备干部。") % {"name": reserve.person.name})
             return redirect("cadres:reserve_detail", public_id=reserve.public_id)
     return _form_page(request, form, title=_("党群推荐后备干部"), back=reverse("cadres:reserve_list"))
 
