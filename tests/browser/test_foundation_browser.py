@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import VillageFactory
 
@@ -36,7 +37,7 @@ def test_filtering_by_name_updates_the_table_in_place(log_in, staff, township):
 def test_the_village_page_works_on_a_phone_screen(log_in, staff, village):
     page = log_in("staff", viewport={"width": 375, "height": 740})
     page.goto(f"/villages/{village.code}/")
-    assert page.get_by_role("heading", name=village.name).is_visible()
+    expect(page.get_by_role("heading", name=village.name)).to_be_visible()
     # Nothing wider than the screen: no sideways scrolling of the whole page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 

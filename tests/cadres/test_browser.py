@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cadres import idnumbers
 from cadres.models import IdNumberReveal, Person, Post, ReserveCadre, ReserveStage
@@ -70,8 +71,8 @@ def test_a_person_is_registered_posted_benched_and_walked_through_the_four_steps
     page.get_by_label("户籍所在村").select_option(label=village.name)
     page.get_by_label("返乡农民工").check()
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已登记次仁测试。").is_visible()
-    assert page.get_by_role("heading", name="次仁测试").is_visible()
+    expect(page.get_by_text("已登记次仁测试。")).to_be_visible()
+    expect(page.get_by_role("heading", name="次仁测试")).to_be_visible()
     _shows_only_masked(page)
     _no_sideways_scroll(page, viewport)
     person = Person.objects.get(name="次仁测试")
@@ -83,8 +84,8 @@ def test_a_person_is_registered_posted_benched_and_walked_through_the_four_steps
     page.get_by_label("职务").select_option(label="委员")
     page.get_by_label("任职日期").fill(today.isoformat())
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已任职").is_visible()
-    assert page.get_by_role("heading", name=f"{village.name}两委班子").is_visible()
+    expect(page.get_by_text("已任职")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{village.name}两委班子")).to_be_visible()
     _no_sideways_scroll(page, viewport)
     assert Post.objects.filter(person=person, village=village, position="member").exists()
 
@@ -95,7 +96,7 @@ def test_a_person_is_registered_posted_benched_and_walked_through_the_four_steps
     assert page.get_by_label("计划年度").input_value() == str(today.year)
     page.get_by_label("党群推荐日期").fill(today.isoformat())
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已推荐次仁测试为后备干部").is_visible()
+    expect(page.get_by_text("已推荐次仁测试为后备干部")).to_be_visible()
     _shows_only_masked(page)
     _no_sideways_scroll(page, viewport)
 
@@ -104,14 +105,14 @@ def test_a_person_is_registered_posted_benched_and_walked_through_the_four_steps
         assert page.get_by_role("button", name="结对帮").count() == 0
         page.get_by_role("heading", name=step).locator("..").get_by_label("日期").fill(today.isoformat())
         page.get_by_role("button", name=step).click()
-        assert page.get_by_text(f"已办理：{step}。").is_visible()
+        expect(page.get_by_text(f"已办理：{step}。")).to_be_visible()
         _no_sideways_scroll(page, viewport)
     pair = page.get_by_role("heading", name="结对帮").locator("..")
     pair.get_by_label("结对日期").fill(today.isoformat())
     pair.get_by_label("帮带干部").select_option(label=mentor.name)
     page.get_by_role("button", name="结对帮").click()
-    assert page.get_by_text("已办理：结对帮。").is_visible()
-    assert page.get_by_text(f"帮带干部：{mentor.name}").is_visible()
+    expect(page.get_by_text("已办理：结对帮。")).to_be_visible()
+    expect(page.get_by_text(f"帮带干部：{mentor.name}")).to_be_visible()
     _no_sideways_scroll(page, viewport)
 
     reserve = ReserveCadre.objects.get(person=person)
@@ -138,7 +139,7 @@ def test_a_wrong_check_character_is_explained_in_chinese_and_nothing_is_saved(lo
     page.get_by_label("文化程度").select_option(label="初中")
     page.get_by_label("户籍所在村").select_option(label=village.name)
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text(str(idnumbers.ID_WRONG_CHECK)).is_visible()
+    expect(page.get_by_text(str(idnumbers.ID_WRONG_CHECK))).to_be_visible()
     assert page.get_by_label("身份证号码").input_value() == ""  # never echoed back
     assert page.get_by_label("姓名").input_value() == "次仁测试"  # the rest is kept
     _no_sideways_scroll(page, PHONE)
@@ -162,7 +163,7 @@ def test_a_mentor_without_an_active_post_is_refused_with_a_chinese_error(log_in,
     pair.get_by_label("结对日期").fill(today.isoformat())
     pair.get_by_label("帮带干部").select_option(label=mentor.name)
     page.get_by_role("button", name="结对帮").click()
-    assert page.get_by_text("帮带干部须在结对日有在任职务。").is_visible()
+    expect(page.get_by_text("帮带干部须在结对日有在任职务。")).to_be_visible()
     reserve.refresh_from_db()
     assert (reserve.stage, reserve.mentor) == (ReserveStage.DECIDED, None)
 
@@ -175,8 +176,8 @@ def test_the_person_page_shows_the_id_number_masked_until_the_logged_reveal(log_
     assert not IdNumberReveal.objects.exists()
 
     page.get_by_role("button", name="查看完整号码（将被记录）").click()
-    assert page.get_by_text(ID_NUMBER).is_visible()
-    assert page.get_by_text("（本次查看已记录）").is_visible()
+    expect(page.get_by_text(ID_NUMBER)).to_be_visible()
+    expect(page.get_by_text("（本次查看已记录）")).to_be_visible()
     reveal = IdNumberReveal.objects.get()
     assert (reveal.user, reveal.person) == (staff, person)
 
@@ -207,8 +208,8 @@ def test_the_county_official_sees_3512_compliance_for_every_village_on_one_page(
     page = log_in("official")
     page.goto("/cadres/")
     page.get_by_role("link", name="3512达标情况").click()
-    assert page.get_by_role("heading", name=f"{year}年3512后备干部达标情况").is_visible()
-    assert page.get_by_text(f"共 {len(villages)} 个村（社区）").is_visible()
+    expect(page.get_by_role("heading", name=f"{year}年3512后备干部达标情况")).to_be_visible()
+    expect(page.get_by_text(f"共 {len(villages)} 个村（社区）")).to_be_visible()
     rows = page.locator("#results table").nth(1).locator("tbody tr")
     assert rows.count() == len(villages)
     for target in villages:
@@ -217,5 +218,5 @@ def test_the_county_official_sees_3512_compliance_for_every_village_on_one_page(
     assert "人数不足" in page.get_by_role("row", name=other_village.name).inner_text()
     totals = page.locator("#results tfoot tr").inner_text().split()
     assert totals[:5] == ["合计", str(len(villages)), "4", "1", "1"]
-    assert page.get_by_role("link", name="Excel (xlsx)").is_visible()
-    assert page.get_by_role("link", name="CSV").is_visible()
+    expect(page.get_by_role("link", name="Excel (xlsx)")).to_be_visible()
+    expect(page.get_by_role("link", name="CSV")).to_be_visible()
