@@ -7,6 +7,7 @@ Views never filter by jurisdiction themselves: they call an app's selector, whic
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -41,5 +42,5 @@ def get_visible_or_404(queryset: QuerySet, **lookup):
     jurisdiction, so a URL never reveals that another township's record exists."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc

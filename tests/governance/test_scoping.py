@@ -64,3 +64,10 @@ def test_get_visible_or_404_answers_404_for_a_malformed_lookup(staff, village):
 def test_the_selector_does_not_leak_through_a_later_filter(staff, other_village):
     assert not villages_visible_to(staff).filter(code=other_village.code).exists()
     assert Village.objects.filter(code=other_village.code).exists()
+
+
+def test_get_visible_or_404_answers_404_for_a_malformed_uuid(staff, village):
+    from villages.selectors import branches_visible_to
+
+    with pytest.raises(Http404):
+        get_visible_or_404(branches_visible_to(staff), public_id="not-a-uuid")
