@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -26,6 +24,5 @@ urlpatterns = [
     # The public disclosure board (村务公开): no login (DESIGN §6-7).
     path("public/", include("decisions.public_urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL: each download goes through a view that checks
+# the jurisdiction (decisions.views.attachment_download).
