@@ -57,6 +57,7 @@ NOTICE_TOO_SHORT = "公示天数不能少于%(days)s天。"
 ATTACHMENT_BAD_TYPE = "附件只能是JPEG、PNG图片或PDF文件。"
 ATTACHMENT_TOO_LARGE = "附件不能超过%(limit)s MB。"
 ATTACHMENT_EMPTY = "附件是空文件。"
+MATTER_LOCKED = "事项已录入提议，名称、类别、金额和内容不能再修改；如需更正，请在后续步骤的纪要中说明。"
 
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -109,6 +110,33 @@ def matter_create(
         amount=amount,
         created_by=user,
     )
+    matter.full_clean()
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_update(
+    *,
+    matter: Matter,
+    user,
+    title: str,
+    category: str,
+    description: str,
+    planned_completion: dt.date,
+    amount: Decimal | None = None,
+) -> Matter:
+    """Correct a matter (a typo in its title, the wrong category or amount) while it still waits for
+    its proposal. Once 提议 is recorded the deliberations refer to this text, so it is frozen. The
+    change is kept in the matter's history with who made it."""
+    matter = _locked(matter)
+    if matter.state != Matter.State.NEW or matter.steps.exists():
+        raise ValidationError(_(MATTER_LOCKED), code="locked")
+    matter.title = title
+    matter.category = category
+    matter.description = description
+    matter.planned_completion = planned_completion
+    matter.amount = amount
     matter.full_clean()
     matter.save()
     return matter

@@ -76,6 +76,24 @@ def recent_months(today: dt.date, count: int = 12) -> list[tuple[int, int]]:
     return months[::-1]
 
 
+def period_choices(today: dt.date, *, kinds=tuple(Kind), years: int = 3) -> list[tuple[str, list]]:
+    """DHIS2-style period picker options, grouped by kind, newest first: every period of the last
+    ``years`` years that has started by ``today`` (no query: keys and labels come from the calendar)."""
+    groups = []
+    for kind in kinds:
+        kind = Kind(kind)
+        options = []
+        for year in range(today.year, today.year - years, -1):
+            count = {Kind.MONTHLY: 12, Kind.QUARTERLY: 4, Kind.ANNUAL: 1}[kind]
+            for number in range(count, 0, -1):
+                start, _end = ReportingPeriod.bounds(kind, year, number)
+                if start <= today:
+                    period = ReportingPeriod(kind=kind, year=year, number=number)
+                    options.append((period.key, period.label))
+        groups.append((str(kind.label), options))
+    return groups
+
+
 # --- reports -------------------------------------------------------------------------------------
 
 

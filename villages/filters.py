@@ -31,8 +31,11 @@ class VillageFilter(django_filters.FilterSet):
         label=_("类型"), choices=Village.Kind.choices, empty_label=_("全部类型")
     )
     name = django_filters.CharFilter(label=_("名称"), lookup_expr="contains", max_length=60)
-    current = django_filters.BooleanFilter(
-        label=_("仅现行"), method="filter_current", widget=django_filters.widgets.BooleanWidget()
+    validity = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[("current", _("现行")), ("ended", _("已撤销"))],
+        empty_label=_("全部"),
+        method="filter_validity",
     )
 
     class Meta:
@@ -43,13 +46,13 @@ class VillageFilter(django_filters.FilterSet):
     # so they type the township's code instead (still validated against what they may see).
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.request and sees_everything(self.request.user):
+        if not (self.request and sees_everything(self.request.user)):
+            del self.filters["county"]  # one county only: nothing to choose
+        else:
             township = self.form.fields["township"]
             attrs = {"placeholder": _("12位区划代码"), "inputmode": "numeric"}
             township.widget = forms.TextInput(attrs=attrs)
             township.help_text = _("管理员可查看的乡镇过多，请输入乡镇区划代码。")
 
-    def filter_current(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(valid_to__isnull=value)
+    def filter_validity(self, queryset, name, value):
+        return queryset.filter(valid_to__isnull=value == "current")

@@ -63,7 +63,7 @@ class TestVillageList:
         assert "township" in response.context["filter"].errors
 
     @pytest.mark.parametrize(
-        "params", [{"township": "bogus"}, {"kind": "castle"}, {"page": "x"}, {"current": "maybe"}]
+        "params", [{"township": "bogus"}, {"kind": "castle"}, {"page": "x"}, {"validity": "maybe"}]
     )
     def test_malformed_filters_never_cause_a_server_error(self, staff_client, village, params):
         assert staff_client.get(LIST, params).status_code == 200
@@ -187,7 +187,8 @@ def test_an_ended_township_still_lists_its_villages_for_the_county(official_clie
     old = VillageFactory(township=ended, name="旧村", valid_to="2020-06-29")
     response = official_client.get(LIST, {"township": ended.code})
     assert [v.code for v in response.context["object_list"]] == [old.code]
-    assert official_client.get(LIST, {"current": "true"}).context["page_obj"].paginator.count == 0
+    assert official_client.get(LIST, {"validity": "current"}).context["page_obj"].paginator.count == 0
+    assert official_client.get(LIST, {"validity": "ended"}).context["page_obj"].paginator.count == 1
 
 
 def test_the_history_names_a_changed_township_instead_of_its_id(staff_client, village, township, county):
