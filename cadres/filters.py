@@ -45,10 +45,16 @@ def _township_filter(path: str) -> django_filters.ModelChoiceFilter:
     )
 
 
+class YesNoSelect(django_filters.widgets.BooleanWidget):
+    """django-filter's yes/no select offers "Unknown" (未知) for "no filter"; a user reads "all"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
 def _yes_no(label, method):
-    return django_filters.BooleanFilter(
-        label=label, method=method, widget=django_filters.widgets.BooleanWidget()
-    )
+    return django_filters.BooleanFilter(label=label, method=method, widget=YesNoSelect())
 
 
 class PersonFilter(django_filters.FilterSet):

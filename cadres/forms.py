@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cadres import idnumbers
 from cadres.models import (
+    POSITIONS_BY_COMMITTEE,
     Committee,
     Integrity,
     Performance,
     Person,
-    Position,
+    Post,
 )
 from cadres.selectors import people_visible_to, posts_visible_to
 from villages.selectors import villages_visible_to
@@ -113,9 +115,22 @@ class PersonForm(forms.ModelForm):
         return cleaned
 
 
+def _grouped_positions() -> list:
+    """Positions grouped under their committee: a position names its committee, so the form asks for
+    the position only (no committee/position pair to get wrong)."""
+    return [
+        (Committee(committee).label, [(p.value, p.label) for p in positions])
+        for committee, positions in POSITIONS_BY_COMMITTEE.items()
+    ]
+
+
+COMMITTEE_OF_POSITION = {
+    position: committee for committee, positions in POSITIONS_BY_COMMITTEE.items() for position in positions
+}
+
+
 class PostForm(forms.Form):
-    committee = forms.ChoiceField(label=_("组织"), choices=Committee.choices)
-    position = forms.ChoiceField(label=_("职务"), choices=Position.choices)
+    position = forms.ChoiceField(label=_("职务"), choices=_grouped_positions)
     start_date = forms.DateField(label=_("任职日期"), widget=DateInput())
     term_end = forms.DateField(
         label=_("任期届满日期"),
@@ -129,6 +144,12 @@ class PostForm(forms.Form):
         self.fields["person"] = _person_field(user)
         self.fields["village"] = _village_field(user)
         self.order_fields(["person", "village"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("position"):
+            cleaned["committee"] = COMMITTEE_OF_POSITION[cleaned["position"]]
+        return cleaned
 
 
 class PostEndForm(forms.Form):
@@ -144,7 +165,10 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only cadres are evaluated: people who hold or held a post (the service checks the year).
         self.fields["person"] = _person_field(user)
+        people = self.fields["person"].queryset
+        self.fields["person"].queryset = people.filter(Exists(Post.objects.filter(person=OuterRef("pk"))))
         self.fields["village"] = _village_field(user)
         self.order_fields(["person", "village"])
 

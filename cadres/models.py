@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,17 @@ class Person(models.Model):
     ethnicity = models.CharField(_("民族"), max_length=20, default="藏族")
     birth_date = models.DateField(_("出生日期"))
     education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = models.CharField(
+        _("手机号"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"\A(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})\Z",
+                _("手机号应为11位手机号码，或带区号的固定电话（如0836-2812345）。"),
+            )
+        ],
+    )
     # The ID number itself is never stored in clear (see cadres/idnumbers.py).
     id_number_encrypted = models.TextField(_("身份证号码（密文）"), editable=False)
     id_number_hash = models.CharField(_("身份证号码（散列）"), max_length=64, editable=False)

@@ -14,6 +14,7 @@ from cadres.selectors import (
     posts_visible_to,
     reserves_visible_to,
     roster_for,
+    village_compliance,
 )
 
 
@@ -27,6 +28,9 @@ def village_panel(*, village, user):
             "today": today,
             "roster": roster_for(village=village, on=today),
             "reserves": list(reserves_visible_to(user).filter(village=village, plan_year=today.year)),
+            "compliance": village_compliance(
+                user, village=village, year=today.year, quota=ReserveQuota.current()
+            ),
         },
     )
 

@@ -177,6 +177,15 @@ def compliance_for(user, *, year: int, quota: ReserveQuota) -> QuerySet[Village]
     )
 
 
+def village_compliance(user, *, village, year: int, quota: ReserveQuota) -> Village | None:
+    """One village's reserve count, background count and status for ``year`` (one query), for its
+    roster and village page; None for a village that no longer exists or is out of scope."""
+    row = compliance_for(user, year=year, quota=quota).filter(pk=village.pk).first()
+    if row is not None:
+        row.status_label = ComplianceStatus.LABELS[row.status]
+    return row
+
+
 def _status_totals() -> dict:
     return {
         "villages": Count("pk"),

@@ -44,10 +44,15 @@ POST_OVERLAP = gettext_lazy("%(village)s在该期间已有%(position)s（%(perso
 POST_ALREADY_ENDED = gettext_lazy("该任职已于%(date)s离任。")
 POST_END_BEFORE_START = gettext_lazy("离任日期不能早于任职日期。")
 
+# Evaluations
+EVALUATION_NOT_A_CADRE = gettext_lazy("%(name)s在%(year)s年未在%(village)s任职，不能记录两述一评。")
+EVALUATION_BEFORE_YEAR = gettext_lazy("评议日期不能早于所评年度（%(year)s年）。")
+
 # Party-member development
 DEV_UNDER_AGE = gettext_lazy("申请入党须年满18周岁，申请日该人员未满18周岁。")
 DEV_TALK_LATE = gettext_lazy("支部应在收到入党申请后一个月内谈话（最迟%(latest)s）。")
 DEV_TALK_BEFORE_APPLICATION = gettext_lazy("谈话日期不能早于申请日期。")
+DEV_NO_TALK = gettext_lazy("须先记录支部谈话，才能确定为入党积极分子。")
 DEV_WRONG_STAGE = gettext_lazy("当前阶段为“%(current)s”，不能进行此操作（须为“%(required)s”）。")
 DEV_DATE_BACKWARDS = gettext_lazy("日期不能早于上一环节的日期（%(previous)s）。")
 DEV_ACTIVIST_TOO_SHORT = gettext_lazy("确定为入党积极分子满一年后才能列为发展对象（最早%(earliest)s）。")
@@ -229,7 +234,16 @@ def evaluation_record(
     evaluated_on: dt.date,
     notes: str = "",
 ) -> Evaluation:
-    """Record one cadre's 两述一评 for a year (one per person and year)."""
+    """Record one cadre's 两述一评 for a year (one per person and year). The person must have held
+    a post in the village at some time during that year, and the review follows the year's start."""
+    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    held = Post.objects.filter(person=person, village=village, start_date__lte=year_end).exclude(
+        end_date__lt=year_start
+    )
+    if not held.exists():
+        raise _error(EVALUATION_NOT_A_CADRE, "person", name=person.name, year=year, village=village.name)
+    if evaluated_on < year_start:
+        raise _error(EVALUATION_BEFORE_YEAR, "evaluated_on", year=year)
     evaluation = Evaluation(
         person=person,
         village=village,
@@ -314,9 +328,11 @@ def development_record_talk(*, development: Development, talked_on: dt.date) -> 
 
 @transaction.atomic
 def development_make_activist(*, development: Development, on: dt.date) -> Development:
-    """入党申请人 → 入党积极分子."""
+    """入党申请人 → 入党积极分子, once the branch has talked with the applicant."""
     _require_stage(development, DevelopmentStage.APPLICANT)
-    _not_before(on, development.talked_on or development.applied_on)
+    if development.talked_on is None:
+        raise _error(DEV_NO_TALK)
+    _not_before(on, development.talked_on)
     development.stage, development.activist_on = DevelopmentStage.ACTIVIST, on
     development.full_clean()
     development.save()

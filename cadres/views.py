@@ -37,6 +37,7 @@ from cadres.selectors import (
     posts_visible_to,
     reserves_visible_to,
     roster_for,
+    village_compliance,
 )
 from governance.exports import export_response
 from governance.history import history_entries
@@ -216,6 +217,9 @@ def roster(request, code):
         "today": today,
         "roster": roster_for(village=village, on=today),
         "reserves": reserves_visible_to(request.user).filter(village=village, plan_year=today.year),
+        "compliance": village_compliance(
+            request.user, village=village, year=today.year, quota=ReserveQuota.current()
+        ),
         "can_edit": can_edit_records(request.user),
     }
     return render(request, "cadres/roster.html", context)
@@ -367,7 +371,9 @@ def _development_page(request, development, bound=None, status=200):
     actions = []
     if can_edit_records(request.user):
         for name, (label, form_class, _service, stage) in DEVELOPMENT_ACTIONS.items():
-            if development.stage == stage or (bound and bound[0] == name):
+            # An applicant becomes an activist only after the branch talk (the service checks too).
+            ready = not (name == "activist" and development.talked_on is None)
+            if (development.stage == stage and ready) or (bound and bound[0] == name):
                 form = bound[1] if bound and bound[0] == name else form_class(prefix=name)
                 actions.append((name, label, form))
     context = {

@@ -8,8 +8,11 @@ created when its village does not yet have one with the same title.
 from __future__ import annotations
 
 import datetime as dt
+import struct
+import zlib
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -153,6 +156,81 @@ def _demo_villages():
             yield index, village
 
 
+def _demo_png(width: int = 240, height: int = 160) -> bytes:
+    """A small real PNG (a grey "photo" with a red band, like a notice on the board)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    band = range(height // 3, height // 3 + 12)
+    rows = b"".join(
+        b"\x00" + (b"\xb3\x26\x1e" if y in band else b"\xe8\xe8\xe0") * width for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _demo_pdf() -> bytes:
+    """A one-page real PDF standing in for a scanned set of minutes."""
+    text = b"BT /F1 18 Tf 72 760 Td (Demo: scanned meeting minutes) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+# Matters that have held their votes get the scanned minutes; disclosed ones a photo of the notice.
+_WITH_MINUTES = (Matter.State.RESOLVED, Matter.State.DISCLOSED, Matter.State.COMPLETED, Matter.State.REJECTED)
+_WITH_PHOTO = (Matter.State.DISCLOSED, Matter.State.COMPLETED)
+
+
+def _seed_attachments(user) -> int:
+    """Attachments for the demo townships' matters that have none yet (idempotent, a few dozen files)."""
+    matters = Matter.objects.filter(
+        village__township__code__in=(DEMO_TOWNSHIP_CODE, DEMO_TOWNSHIP2_CODE),
+        state__in=_WITH_MINUTES,
+        attachments__isnull=True,
+    ).order_by("pk")
+    pdf, png = _demo_pdf(), _demo_png()
+    added = 0
+    for matter in matters:
+        services.attachment_add(
+            matter=matter,
+            user=user,
+            title="会议记录扫描件",
+            upload=SimpleUploadedFile("minutes.pdf", pdf, content_type="application/pdf"),
+        )
+        added += 1
+        if matter.state in _WITH_PHOTO:
+            services.attachment_add(
+                matter=matter,
+                user=user,
+                title="决议公示张贴照片",
+                upload=SimpleUploadedFile("notice.png", png, content_type="image/png"),
+            )
+            added += 1
+    return added
+
+
 @transaction.atomic
 def seed(*, stdout=None) -> None:
     user = demo_actor()
@@ -181,5 +259,6 @@ def seed(*, stdout=None) -> None:
             )
             _run(matter, target=target, start=start, user=user)
             created += 1
+    attachments = _seed_attachments(user)
     if stdout is not None:
-        stdout.write(f"四议两公开：新建 {created} 个演示事项。")
+        stdout.write(f"四议两公开：新建 {created} 个演示事项，{attachments} 个附件。")

@@ -53,6 +53,14 @@ class MatterForm(forms.Form):
         )
 
 
+class MatterEditForm(MatterForm):
+    """Corrections before the proposal: everything but the village (which decides who sees it)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["village"]
+
+
 class VoteForm(forms.Form):
     held_on = _date_field()
     members_due = _count_field(_("应到人数"))

@@ -20,6 +20,7 @@ from decisions.forms import (
     ConsultForm,
     DiscloseResolutionForm,
     DiscloseResultForm,
+    MatterEditForm,
     MatterForm,
     ProposeForm,
     ResolveForm,
@@ -84,6 +85,30 @@ def matter_create(request):
             messages.success(request, _("事项已创建，请录入提议。"))
             return redirect("decisions:matter_detail", public_id=matter.public_id)
     return render(request, "decisions/matter_form.html", {"form": form})
+
+
+_EDITABLE_FIELDS = ("title", "category", "amount", "description", "planned_completion")
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def matter_edit(request, public_id):
+    """Correct the matter's own fields while it still waits for its proposal (the service checks)."""
+    matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    if matter.state != Matter.State.NEW:
+        messages.warning(request, _(services.MATTER_LOCKED))
+        return redirect("decisions:matter_detail", public_id=matter.public_id)
+    initial = {name: getattr(matter, name) for name in _EDITABLE_FIELDS}
+    form = MatterEditForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.matter_update(matter=matter, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("事项已修改，修改前后的内容记录在修改记录中。"))
+            return redirect("decisions:matter_detail", public_id=matter.public_id)
+    return render(request, "decisions/matter_form.html", {"form": form, "matter": matter})
 
 
 # Step kind → (form class, service call with the form's cleaned data).
@@ -272,15 +297,33 @@ def matter_notice(request, public_id):
     )
 
 
-# Free text on the notice is cut to this many characters, so that even the longest title with both
-# texts at the limit still prints on one A4 sheet (checked by printing to PDF in Chromium).
-NOTICE_TEXT_LIMIT = 280
+# The notice prints the full text (a public notice must not cut the resolution short). Long texts
+# get a denser print layout so that even every field at its maximum length still fits one A4 sheet
+# (checked by printing to PDF in Chromium). A line break costs about a printed line of characters.
+NOTICE_LINE_WEIGHT = 50
+NOTICE_COMPACT_FROM = 850
+NOTICE_DENSE_FROM = 1250
+# Beyond this even the dense layout cannot keep every line break: the paragraphs run on.
+NOTICE_FLOW_FROM = 3200
+
+
+def notice_density(*texts: str) -> str:
+    """The notice's print layout for these texts: "" (normal), "compact", "dense" or "dense flow"."""
+    weight = sum(len(text) + NOTICE_LINE_WEIGHT * text.count("\n") for text in texts)
+    if weight >= NOTICE_FLOW_FROM:
+        return "dense flow"
+    if weight >= NOTICE_DENSE_FROM:
+        return "dense"
+    if weight >= NOTICE_COMPACT_FROM:
+        return "compact"
+    return ""
 
 
 def notice_context(matter: Matter, *, back: str) -> dict:
     """What a printed notice shows: the matter, the resolution and the result; never people."""
     steps = {step.kind: step for step in matter.steps.all()}
     disclosure = steps.get(StepKind.DISCLOSE_RESOLUTION)
+    result = steps.get(StepKind.DISCLOSE_RESULT)
     return {
         "notice_until": disclosure.held_on + dt.timedelta(days=disclosure.notice_days - 1)
         if disclosure and disclosure.notice_days
@@ -288,8 +331,8 @@ def notice_context(matter: Matter, *, back: str) -> dict:
         "matter": matter,
         "resolution": steps.get(StepKind.RESOLVE) if matter.resolved_on else None,
         "resolution_disclosure": disclosure,
-        "result": steps.get(StepKind.DISCLOSE_RESULT),
+        "result": result,
         "procedure": [steps[kind] for kind in sorted(steps) if kind <= StepKind.RESOLVE],
         "back": back,
-        "text_limit": NOTICE_TEXT_LIMIT,
+        "density": notice_density(matter.title, matter.description, result.text if result else ""),
     }

@@ -1,10 +1,18 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import Kind, Report, ReportingPeriod
+from supervision.widgets import PeriodSelect
 from villages.models import Village
 from villages.selectors import townships_visible_to, villages_visible_to
+
+
+class LateSelect(django_filters.widgets.BooleanWidget):
+    """All / late / not late (the stock widget's blank option reads "unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("全部")), ("true", _("逾期")), ("false", _("未逾期")))
 
 
 def _townships(request):
@@ -26,17 +34,12 @@ class ReportFilter(django_filters.FilterSet):
         label=_("报告类型"), field_name="period__kind", choices=Kind.choices, empty_label=_("全部类型")
     )
     period = django_filters.CharFilter(
-        label=_("期次"),
-        method="filter_period",
-        max_length=7,
-        widget=forms.TextInput(attrs={"placeholder": "2026-10 / 2026-Q3 / 2026"}),
+        label=_("期次"), method="filter_period", widget=PeriodSelect(blank_label=_("全部期次"))
     )
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=Report.Status.choices, empty_label=_("全部状态")
     )
-    late = django_filters.BooleanFilter(
-        label=_("逾期"), method="filter_late", widget=django_filters.widgets.BooleanWidget()
-    )
+    late = django_filters.BooleanFilter(label=_("逾期"), method="filter_late", widget=LateSelect())
 
     class Meta:
         model = Report

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.models import AREA_FIELDS, Area, Rectification, Report, ReportingPeriod
 from supervision.services import DEADLINE_BEFORE_FINDING, FOUND_IN_FUTURE, PERIOD_IN_FUTURE
+from supervision.widgets import PeriodSelect
 
 TEXT_FIELDS = [*AREA_FIELDS.values(), "summary"]
 PERIOD_FORMAT = "期次格式不正确：月报如 2026-10，季度汇总如 2026-Q3，年度述职如 2026。"
@@ -28,9 +29,7 @@ class ReportCreateForm(FindingsForm):
     """New report: village and period, then the findings. A duplicate is reported with a link."""
 
     village = forms.ModelChoiceField(label=_("村（社区）"), queryset=None, to_field_name="code")
-    period = forms.CharField(
-        label=_("期次"), max_length=7, help_text=_("月报如 2026-10，季度汇总如 2026-Q3，年度述职如 2026。")
-    )
+    period = forms.CharField(label=_("期次"), widget=PeriodSelect(blank_label=_("请选择期次")))
 
     # village and period are not model fields of the form (the service resolves the period row).
     field_order = ["village", "period"]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from governance.roles import Role
 from supervision import selectors
-from supervision.models import Kind
+from supervision.models import Kind, ReportingPolicy
 
 HOME_LIMIT = 30
 
@@ -34,6 +34,7 @@ def home_panel(*, user):
             "items": items[:HOME_LIMIT],
             "more": len(items) > HOME_LIMIT,
             "escalation": user.role == Role.COUNTY_OFFICIAL,
+            "escalate_days": ReportingPolicy.current().escalate_after_days,
         },
     )
 

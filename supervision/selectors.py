@@ -94,6 +94,19 @@ def period_choices(today: dt.date, *, kinds=tuple(Kind), years: int = 3) -> list
     return groups
 
 
+def period_neighbours(period: ReportingPeriod, today: dt.date) -> tuple[str, str | None]:
+    """Keys of the previous and next period of the same kind (no next one before it has started)."""
+    count = {Kind.MONTHLY: 12, Kind.QUARTERLY: 4, Kind.ANNUAL: 1}[Kind(period.kind)]
+    index = period.year * count + period.number - 1
+    keys = []
+    for step in (-1, 1):
+        year, number = divmod(index + step, count)
+        keys.append((ReportingPeriod(kind=period.kind, year=year, number=number + 1), year, number + 1))
+    (prev, *_p), (nxt, year, number) = keys
+    started = ReportingPeriod.bounds(period.kind, year, number)[0] <= today
+    return prev.key, nxt.key if started else None
+
+
 # --- reports -------------------------------------------------------------------------------------
 
 

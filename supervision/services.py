@@ -32,7 +32,8 @@ from villages.models import Village
 PERIOD_IN_FUTURE = "不能为尚未开始的期次填报：%(period)s 从 %(start)s 开始。"
 REPORT_EXISTS = "该村%(period)s的%(kind)s已存在。"
 PERIOD_LOCKED = (
-    "%(period)s已于 %(locks_on)s 锁定（截止日期 %(due)s 之后 %(days)s 天），不能再新建、修改或提交本期报告。"
+    "%(period)s已于 %(locks_on)s 24 时锁定（截止日期 %(due)s 之后 %(days)s 天），"
+    "不能再新建、修改或提交本期报告。"
     "如确需补报，请联系县级审核人员（%(who)s）为本村开放例外。"
 )
 NOT_EDITABLE = "报告%(status)s，乡镇不能再修改。"

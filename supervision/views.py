@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +24,7 @@ from supervision import selectors, services
 from supervision.filters import ReportFilter
 from supervision.forms import CloseForm, ReasonForm, RectificationForm, ReportCreateForm, ReportEditForm
 from supervision.models import Kind, ReportingPeriod
+from supervision.widgets import PeriodSelect
 from villages.selectors import townships_visible_to, villages_visible_to
 
 REPORT_COLUMNS = [
@@ -257,10 +260,17 @@ def exception_open(request, code, period_key):
 @require_GET
 @login_required
 def grid_default(request):
-    township = townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code").first()
+    """The month grid picked in the period picker (``?township=&period=2026-10``), else the month
+    being collected now for the user's first township."""
+    townships = townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
+    township = townships.filter(code=request.GET.get("township") or "").first() or townships.first()
     if township is None:
         raise Http404
-    year, month = selectors.latest_due_month(timezone.localdate())
+    parsed = ReportingPeriod.parse_key(request.GET.get("period") or "")
+    if parsed and parsed[0] == Kind.MONTHLY:
+        year, month = parsed[1], parsed[2]
+    else:
+        year, month = selectors.latest_due_month(timezone.localdate())
     return redirect("supervision:grid", township.code, year, month)
 
 
@@ -288,8 +298,11 @@ def grid(request, code, year, month):
         "may_edit": can_edit_records(request.user),
         "may_review": can_review(request.user),
         "prev": (prev_y, prev_m),
-        "next": (next_y, next_m),
+        "next": (next_y, next_m) if dt.date(next_y, next_m, 1) <= today else None,
         "townships": townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code"),
+        "period_picker": PeriodSelect(kinds=(Kind.MONTHLY,)).render(
+            "period", period.key, {"id": "id_period"}
+        ),
     }
     return render(request, "supervision/grid.html", context)
 
@@ -312,7 +325,15 @@ def completeness(request):
     key = request.GET.get("period") or f"{year}-{month:02d}"
     period = selectors.period_from_key(key)
     if period is None:
-        return render(request, "supervision/completeness.html", {"key": key, "bad_period": True}, status=400)
+        picker = PeriodSelect().render("period", "", {"id": "id_period"})
+        context = {"bad_period": True, "period_picker": picker}
+        return render(request, "supervision/completeness.html", context, status=400)
     rows, total = selectors.completeness_table(user=request.user, period=period)
-    context = {"period": period, "key": period.key, "rows": rows, "total": total}
+    context = {
+        "period": period,
+        "rows": rows,
+        "total": total,
+        "neighbours": selectors.period_neighbours(period, today),
+        "period_picker": PeriodSelect().render("period", period.key, {"id": "id_period"}),
+    }
     return render(request, "supervision/completeness.html", context)

@@ -10,8 +10,9 @@ register = template.Library()
 
 # ID numbers (18 or 15 characters) and phone numbers (mobile and landline) that someone may have
 # typed into free text. Public notices must never carry them (DESIGN §4, §6), so they are blanked.
+# Mobile numbers are also caught when written in groups ("138 1234 5678", "138-1234-5678").
 _PERSONAL = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
 )
 REDACTED = "［已隐去］"
 

@@ -80,7 +80,6 @@ def test_a_person_is_registered_posted_benched_and_walked_through_the_four_steps
 
     # Give them a post, straight from their page.
     page.get_by_role("link", name="新增任职").click()
-    page.get_by_label("组织").select_option(label="村民委员会")
     page.get_by_label("职务").select_option(label="委员")
     page.get_by_label("任职日期").fill(today.isoformat())
     page.get_by_role("button", name="保存").click()

@@ -26,6 +26,7 @@ def applicant(village):
 
 @pytest.fixture
 def activist(applicant):
+    services.development_record_talk(development=applicant, talked_on=dt.date(2023, 3, 20))
     return services.development_make_activist(development=applicant, on=dt.date(2023, 4, 1))
 
 
@@ -55,6 +56,19 @@ def test_the_branch_talk_is_due_within_one_month(applicant):
         services.development_record_talk(development=applicant, talked_on=dt.date(2023, 4, 2))
     assert _messages(exc) == [services.DEV_TALK_LATE % {"latest": "2023-04-01"}]
     services.development_record_talk(development=applicant, talked_on=dt.date(2023, 4, 1))
+
+
+def test_an_applicant_becomes_an_activist_only_after_the_branch_talk(applicant):
+    with pytest.raises(ValidationError) as exc:
+        services.development_make_activist(development=applicant, on=dt.date(2023, 4, 1))
+    assert _messages(exc) == [services.DEV_NO_TALK]
+    assert Development.objects.get().stage == DevelopmentStage.APPLICANT
+    services.development_record_talk(development=applicant, talked_on=dt.date(2023, 3, 20))
+    with pytest.raises(ValidationError) as exc:
+        services.development_make_activist(development=applicant, on=dt.date(2023, 3, 19))
+    assert _messages(exc) == [services.DEV_DATE_BACKWARDS % {"previous": "2023-03-20"}]
+    services.development_make_activist(development=applicant, on=dt.date(2023, 3, 20))
+    assert Development.objects.get().stage == DevelopmentStage.ACTIVIST
 
 
 def test_stages_cannot_be_skipped(applicant):

@@ -163,3 +163,38 @@ def test_a_post_cannot_end_before_it_started_or_twice(secretary_post):
     services.post_end(post=secretary_post, end_date=secretary_post.start_date)
     with pytest.raises(ValidationError):
         services.post_end(post=secretary_post, end_date=dt.date(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("13812345678", True),
+        ("0836-2812345", True),
+        ("08362812345", True),
+        ("", True),
+        ("1381234567", False),  # ten digits
+        ("138123456789", False),  # twelve digits
+        ("23812345678", False),
+        ("138-1234-5678", False),
+    ],
+)
+def test_a_phone_number_must_look_like_one(staff, village, phone, ok):
+    birth = dt.date(1990, 5, 17)
+    fields = dict(
+        name="电话",
+        sex="male",
+        birth_date=birth,
+        education="senior",
+        phone=phone,
+        home_village=village,
+        id_number=idnumbers.make_id_number(area="513301", birth_date=birth, sequence=11),
+    )
+    if ok:
+        assert services.person_create(user=staff, **fields).phone == phone
+        return
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(user=staff, **fields)
+    assert exc.value.message_dict["phone"] == [
+        "手机号应为11位手机号码，或带区号的固定电话（如0836-2812345）。"
+    ]
+    assert not Person.objects.exists()

@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from cadres.models import Committee, Performance, Position
 from cadres.selectors import people_visible_to, roster_for
-from tests.cadres.factories import EvaluationFactory, PersonFactory, PostFactory
+from tests.cadres.factories import EvaluationFactory, PersonFactory, PostFactory, ReserveCadreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +63,23 @@ def test_a_competent_year_between_breaks_the_flag(village, staff):
     EvaluationFactory(person=person, village=village, year=2024, performance=Performance.COMPETENT)
     EvaluationFactory(person=person, village=village, year=2025, performance=Performance.INCOMPETENT)
     assert people_visible_to(staff).get(pk=person.pk).flag_incompetent_twice is False
+
+
+@pytest.mark.parametrize(
+    ("count", "experts", "label"), [(2, 1, "人数不足"), (3, 1, "达标"), (3, 0, "背景配比未达标")]
+)
+def test_the_roster_and_village_page_show_the_benchs_3512_status(
+    staff_client, village, count, experts, label
+):
+    year = timezone.localdate().year
+    for k in range(count):
+        person = PersonFactory(home_village=village, is_wealth_expert=k < experts)
+        ReserveCadreFactory(village=village, plan_year=year, person=person)
+    expected = f"计入3512配备 {count} 人（其中返乡农民工或致富能手 {experts} 人）"
+    for url in (
+        reverse("cadres:roster", args=[village.code]),
+        reverse("villages:village_detail", args=[village.code]),
+    ):
+        content = staff_client.get(url).content.decode()
+        assert expected in content, url
+        assert f'">{label}</span>' in content, url

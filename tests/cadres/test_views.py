@@ -9,7 +9,17 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cadres.models import Committee, Development, IdNumberReveal, Person, Position, Post, ReserveCadre
+from cadres import services
+from cadres.models import (
+    Committee,
+    Development,
+    Evaluation,
+    IdNumberReveal,
+    Person,
+    Position,
+    Post,
+    ReserveCadre,
+)
 from tests.cadres.factories import (
     DevelopmentFactory,
     EvaluationFactory,
@@ -251,7 +261,9 @@ def test_a_mentor_from_another_township_cannot_be_chosen(staff_client, village, 
 
 
 def test_a_development_step_is_taken_through_its_form(staff_client, village):
-    development = DevelopmentFactory(village=village, applied_on=dt.date(2024, 1, 10))
+    development = DevelopmentFactory(
+        village=village, applied_on=dt.date(2024, 1, 10), talked_on=dt.date(2024, 1, 20)
+    )
     url = reverse("cadres:development_action", args=[development.public_id, "activist"])
     assert staff_client.post(url, {"activist-on": "2024-02-01"}).status_code == 302
     assert Development.objects.get().stage == "activist"
@@ -418,6 +430,7 @@ def test_editing_the_birth_date_away_from_the_number_is_refused(staff_client, pe
 
 def test_a_second_evaluation_for_the_same_year_is_refused_on_the_form(staff_client, village):
     evaluation = EvaluationFactory(village=village, year=2025)
+    PostFactory(village=village, person=evaluation.person, committee="villagers", position="member")
     response = staff_client.post(
         reverse("cadres:evaluation_create"),
         {
@@ -431,6 +444,36 @@ def test_a_second_evaluation_for_the_same_year_is_refused_on_the_form(staff_clie
     )
     assert response.status_code == 400
     assert "该人员本年度已有两述一评记录。" in response.content.decode()
+
+
+def test_an_evaluation_for_someone_without_a_post_there_is_refused_on_the_form(staff_client, person, village):
+    from tests.factories import VillageFactory
+
+    neighbour = VillageFactory(township=village.township, code="513301101399")
+    PostFactory(village=neighbour, person=person, committee="villagers", position="member")
+    response = staff_client.post(
+        reverse("cadres:evaluation_create"),
+        {
+            "person": person.public_id,
+            "village": village.code,
+            "year": 2025,
+            "performance": "competent",
+            "integrity": "good",
+            "evaluated_on": "2026-01-10",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["person"] == [
+        services.EVALUATION_NOT_A_CADRE % {"name": person.name, "year": 2025, "village": village.name}
+    ]
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["cadres:index", "cadres:post_list", "cadres:evaluation_list"])
+def test_yes_no_filters_offer_all_yes_and_no_not_unknown(staff_client, name):
+    content = staff_client.get(reverse(name)).content.decode()
+    assert '<option value="" selected>全部</option>' in content
+    assert "未知" not in content
 
 
 def test_the_people_list_filters_by_background(staff_client, village):
@@ -555,3 +598,53 @@ def test_an_unknown_step_is_a_bad_request(staff_client, village):
         staff_client.post(reverse("cadres:reserve_action", args=[reserve.public_id, "promote"])).status_code
         == 400
     )
+
+
+def test_a_paired_reserve_cadre_links_to_registering_their_new_post(staff_client, official_client, village):
+    reserve = ReserveCadreFactory(
+        village=village,
+        stage="paired",
+        reviewed_on=dt.date(2026, 3, 2),
+        decided_on=dt.date(2026, 3, 3),
+        paired_on=dt.date(2026, 3, 4),
+        mentor=PostFactory(village=village).person,
+    )
+    url = reverse("cadres:reserve_detail", args=[reserve.public_id])
+    link = f"{reverse('cadres:post_create')}?person={reserve.person.public_id}&amp;village={village.code}"
+    assert link in staff_client.get(url).content.decode()
+    assert link not in official_client.get(url).content.decode()
+    reserve.stage = "decided"
+    reserve.save()
+    assert link not in staff_client.get(url).content.decode()
+
+
+def test_a_post_is_given_by_position_alone_and_files_under_its_committee(staff_client, person, village):
+    form = staff_client.get(reverse("cadres:post_create")).content.decode()
+    assert '<optgroup label="村民委员会">' in form and 'name="committee"' not in form
+    response = staff_client.post(
+        reverse("cadres:post_create"),
+        {
+            "person": person.public_id,
+            "village": village.code,
+            "position": "director",
+            "start_date": "2026-01-05",
+        },
+    )
+    assert response.status_code == 302
+    assert Post.objects.get(person=person).committee == Committee.VILLAGERS
+
+
+def test_the_activist_step_is_offered_once_the_branch_talk_is_recorded(staff_client, village):
+    development = DevelopmentFactory(village=village, applied_on=dt.date(2024, 1, 10))
+    url = reverse("cadres:development_detail", args=[development.public_id])
+    content = staff_client.get(url).content.decode()
+    assert "记录支部谈话" in content and "确定为入党积极分子</button>" not in content
+    talk = reverse("cadres:development_action", args=[development.public_id, "talk"])
+    assert staff_client.post(talk, {"talk-talked_on": "2024-02-10"}).status_code == 302
+    assert "确定为入党积极分子</button>" in staff_client.get(url).content.decode()
+
+
+def test_the_evaluation_form_offers_only_people_who_hold_or_held_a_post(staff_client, person, village):
+    cadre = PostFactory(village=village, committee="villagers", position="member").person
+    options = staff_client.get(reverse("cadres:evaluation_create")).context["form"].fields["person"].queryset
+    assert list(options) == [cadre]

@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from decisions import services
 from decisions.models import Matter, StepKind
+from decisions.views import notice_density
 from tests.decisions.factories import MatterFactory, advance
 
 pytestmark = [
@@ -172,4 +174,49 @@ def test_the_resolution_notice_prints_on_one_a4_page_before_the_result(log_in, s
     page.get_by_role("link", name="打印公示").click()
     expect(page.get_by_role("heading", name="决议公示")).to_be_visible()
     assert ID_NUMBER not in page.content() and MOBILE not in page.content()
+    assert _pdf_pages(page) == 1
+
+
+def _long_matter(staff, village, *, title, description, outcome):
+    matter = MatterFactory(
+        village=village, created_by=staff, title=title, description=description, amount=None
+    )
+    advance(matter, user=staff, through=StepKind.DISCLOSE_RESOLUTION)
+    services.matter_disclose_result(
+        matter=matter, user=staff, held_on=dt.date(2025, 4, 30), outcome=outcome, place="村务公开栏"
+    )
+    return matter
+
+
+def _lines(count: int, width: int) -> str:
+    return "\n".join((f"第{n}项" + "内容" * width)[:width] for n in range(count))
+
+
+LONG_TITLE = "关于" + "村集体经济" * 23 + "的事项"  # 120 characters, the model's maximum
+
+# (description, outcome, print layout): every text at its maximum, with and without line breaks, and
+# each layout at its most crowded, just below the point where the next, denser one takes over.
+LONG_NOTICES = {
+    "every_field_at_its_maximum": ("事" * 1500, "果" * 1500, "dense"),
+    "maximum_with_many_short_lines": ("事\n" * 750, "果\n" * 750, "dense flow"),
+    "maximum_in_paragraphs": (_lines(15, 99), _lines(15, 99), "dense flow"),
+    "just_below_flow": ("事" * 1500, "果" * 1018 + "\n" * 11, "dense"),
+    "just_below_dense": ("事" * 700, "果" * 429, "compact"),
+    "just_below_dense_in_lines": (_lines(10, 10), _lines(10, 6), "compact"),
+    "just_below_compact": ("事" * 500, "果" * 229, ""),
+    "just_below_compact_in_lines": (_lines(7, 10), _lines(6, 8), ""),
+}
+
+
+@pytest.mark.parametrize("case", LONG_NOTICES)
+def test_the_full_text_of_the_longest_notices_prints_on_one_a4_page(log_in, staff, village, case):
+    description, outcome, layout = LONG_NOTICES[case]
+    assert notice_density(LONG_TITLE, description, outcome) == layout
+    matter = _long_matter(staff, village, title=LONG_TITLE, description=description, outcome=outcome)
+    page = log_in("staff", viewport=DESKTOP)
+    page.goto(f"/decisions/{matter.public_id}/notice/")
+    text = page.locator("article.notice").inner_text()
+    # Nothing is cut: the last characters of both texts are on the sheet.
+    assert description.strip()[-20:].replace("\n", "") in text.replace("\n", "").replace(" ", "")
+    assert outcome.strip()[-20:].replace("\n", "") in text.replace("\n", "").replace(" ", "")
     assert _pdf_pages(page) == 1

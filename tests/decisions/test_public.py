@@ -149,3 +149,40 @@ def test_the_public_township_and_county_pages_run_a_fixed_number_of_queries(
         assert client.get(reverse("public:county", kwargs={"code": township.county.code})).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("public:search"), {"village": "测试"}).status_code == 200
+
+
+SECRETS = ["51330119800101123X", "13812345678", "138 1234 5678", "139-8765-4321", "0836-2812345"]
+
+
+def test_numbers_typed_into_any_public_text_are_blanked_on_every_board_page(
+    client, matter_at, village, staff
+):
+    from decisions import services
+
+    matter = matter_at(
+        StepKind.DISCLOSE_RESOLUTION,
+        title="村道工程（联系13812345678）",
+        description="负责人身份证51330119800101123X，电话138 1234 5678。",
+    )
+    services.matter_disclose_result(
+        matter=matter,
+        user=staff,
+        held_on=TODAY,
+        outcome="已完成，咨询139-8765-4321或0836-2812345。",
+        place="村委会门口（13812345678）",
+    )
+    pages = public_pages(village) + [
+        reverse("public:search") + "?year=" + str(matter.resolution_disclosed_on.year),
+        reverse("public:matter", kwargs={"public_id": matter.public_id}),
+    ]
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert not [secret for secret in SECRETS if secret in page], url
+    notice = client.get(reverse("public:matter", kwargs={"public_id": matter.public_id})).content.decode()
+    assert notice.count("［已隐去］") >= len(SECRETS) + 1  # title (twice), description, outcome, place
+    assert "村道工程（联系［已隐去］）" in notice
+
+
+def test_every_level_of_the_board_offers_the_search(client, village):
+    for url in public_pages(village)[:3]:
+        assert 'action="/public/search/"' in client.get(url).content.decode(), url

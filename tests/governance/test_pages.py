@@ -122,3 +122,8 @@ def test_the_english_interface_is_translated(client, staff):
     body = client.get(reverse("login")).content.decode()
     assert "Log in" in body or "Login" in body
     assert "用户名" not in body
+
+
+def test_the_login_page_leads_villagers_to_the_public_board(client):
+    body = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("public:index")}"' in body

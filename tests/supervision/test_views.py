@@ -180,7 +180,7 @@ def test_another_townships_village_is_not_a_choice(outsider_client, village, mon
 def test_a_locked_period_form_says_why_and_who_can_open_it(staff_client, village, official):
     response = staff_client.get(f"{url('report_new')}?village={village.code}&period=2025-03")
     body = response.content.decode()
-    assert "2025年3月已于 2025-05-05 锁定" in body and "请联系县级审核人员（official）" in body
+    assert "2025年3月已于 2025-05-05 24 时锁定" in body and "请联系县级审核人员（official）" in body
 
 
 def test_a_quarterly_form_starts_from_its_months(staff_client, village):
