@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,13 +137,17 @@ class ReserveFilter(django_filters.FilterSet):
     )
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 2026, not 2026.5."""
+
+    field_class = forms.IntegerField
+
+
 class ComplianceFilter(django_filters.FilterSet):
     """The year itself is read by the view (it shapes the annotation); it is a field here so the
     form shows it and keeps it in the query string."""
 
-    year = django_filters.NumberFilter(
-        label=_("计划年度"), min_value=2000, max_value=2100, method="filter_year"
-    )
+    year = YearFilter(label=_("计划年度"), min_value=2000, max_value=2100, method="filter_year")
     township = _township_filter("township")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=ComplianceStatus.CHOICES, empty_label=_("全部状态"), method="filter_status"

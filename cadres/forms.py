@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import BLANK_CHOICE_DASH, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cadres import idnumbers
@@ -16,6 +16,7 @@ from cadres.models import (
     Performance,
     Person,
     Post,
+    Sex,
 )
 from cadres.selectors import people_visible_to, posts_visible_to
 from villages.selectors import villages_visible_to
@@ -40,8 +41,22 @@ def _village_field(user, label=VILLAGE_LABEL) -> forms.ModelChoiceField:
     )
 
 
+def person_choice_label(person: Person) -> str:
+    """Names repeat (扎西, 卓玛 …): a choice also says where the person lives and when they were born."""
+    return _("%(name)s（%(village)s，%(year)s年生）") % {
+        "name": person.name,
+        "village": person.home_village.name,
+        "year": person.birth_date.year,
+    }
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return person_choice_label(obj)
+
+
 def _person_field(user, label=PERSON_LABEL, **kwargs) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return PersonChoiceField(
         label=label,
         queryset=people_visible_to(user).order_by("home_village__code", "name"),
         to_field_name="public_id",
@@ -109,7 +124,8 @@ class PersonForm(forms.ModelForm):
         if number:
             try:
                 birth_date = cleaned.get("birth_date")
-                cleaned["id_number"] = idnumbers.validate_id_number(number, birth_date=birth_date)
+                male = cleaned["sex"] == Sex.MALE if cleaned.get("sex") else None
+                cleaned["id_number"] = idnumbers.validate_id_number(number, birth_date=birth_date, male=male)
             except ValidationError as exc:
                 self.add_error("id_number", exc)
         return cleaned
@@ -118,7 +134,7 @@ class PersonForm(forms.ModelForm):
 def _grouped_positions() -> list:
     """Positions grouped under their committee: a position names its committee, so the form asks for
     the position only (no committee/position pair to get wrong)."""
-    return [
+    return BLANK_CHOICE_DASH + [
         (Committee(committee).label, [(p.value, p.label) for p in positions])
         for committee, positions in POSITIONS_BY_COMMITTEE.items()
     ]
@@ -158,8 +174,9 @@ class PostEndForm(forms.Form):
 
 class EvaluationForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    performance = forms.ChoiceField(label=_("述职评议"), choices=Performance.choices)
-    integrity = forms.ChoiceField(label=_("述廉评议"), choices=Integrity.choices)
+    # No rating preselected: a rating left untouched must not be recorded as 优秀 / 好.
+    performance = forms.ChoiceField(label=_("述职评议"), choices=BLANK_CHOICE_DASH + Performance.choices)
+    integrity = forms.ChoiceField(label=_("述廉评议"), choices=BLANK_CHOICE_DASH + Integrity.choices)
     evaluated_on = forms.DateField(label=_("评议日期"), widget=DateInput())
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea)
 

@@ -29,6 +29,8 @@ ID_FUTURE_DATE = gettext_lazy("身份证号码中的出生日期（第7-14位）
 ID_DATE_MISMATCH = gettext_lazy(
     "身份证号码中的出生日期（%(in_number)s）与填写的出生日期（%(given)s）不一致。"
 )
+ID_SEX_MISMATCH_MALE = gettext_lazy("身份证号码第17位是奇数，表示男性，与填写的性别“女”不一致。")
+ID_SEX_MISMATCH_FEMALE = gettext_lazy("身份证号码第17位是偶数，表示女性，与填写的性别“男”不一致。")
 
 
 def normalize(value: str) -> str:
@@ -50,8 +52,9 @@ def birth_date_of(number: str) -> dt.date | None:
         return None
 
 
-def validate_id_number(value: str, *, birth_date: dt.date | None = None) -> str:
-    """The normalized number, or a ValidationError saying exactly what is wrong with it."""
+def validate_id_number(value: str, *, birth_date: dt.date | None = None, male: bool | None = None) -> str:
+    """The normalized number, or a ValidationError saying exactly what is wrong with it. With
+    ``birth_date`` and ``male`` given, the number must also encode that birth date and sex."""
     number = normalize(value)
     if not _SHAPE.match(number):
         raise ValidationError(ID_WRONG_SHAPE, code="shape")
@@ -68,6 +71,9 @@ def validate_id_number(value: str, *, birth_date: dt.date | None = None) -> str:
             code="mismatch",
             params={"in_number": encoded.isoformat(), "given": birth_date.isoformat()},
         )
+    encodes_male = int(number[16]) % 2 == 1
+    if male is not None and encodes_male != male:
+        raise ValidationError(ID_SEX_MISMATCH_MALE if encodes_male else ID_SEX_MISMATCH_FEMALE, code="sex")
     return number
 
 

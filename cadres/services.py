@@ -29,6 +29,7 @@ from cadres.models import (
     ReserveOutcome,
     ReserveStage,
     ReserveTraining,
+    Sex,
     active_on_q,
 )
 from governance.roles import Role
@@ -104,12 +105,19 @@ def _check_duplicate_id(*, number: str, user, exclude_pk: int | None = None) -> 
     raise _error(ID_DUPLICATE_HIDDEN, "id_number")
 
 
+def _is_male(sex: str | None) -> bool | None:
+    """The sex the ID number's 17th digit must encode (odd = male); None when not given."""
+    return None if not sex else sex == Sex.MALE
+
+
 @transaction.atomic
 def person_create(*, user, id_number: str, **fields) -> Person:
     """Register a person. ``fields`` are Person's editable fields (name, sex, … home_village)."""
     person = Person(**fields)
     try:
-        number = idnumbers.validate_id_number(id_number, birth_date=fields.get("birth_date"))
+        number = idnumbers.validate_id_number(
+            id_number, birth_date=fields.get("birth_date"), male=_is_male(fields.get("sex"))
+        )
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from exc
     _check_duplicate_id(number=number, user=user)
@@ -127,7 +135,7 @@ def person_update(*, person: Person, user, id_number: str = "", **fields) -> Per
         setattr(person, name, value)
     number = id_number or person.reveal_id_number()
     try:
-        number = idnumbers.validate_id_number(number, birth_date=person.birth_date)
+        number = idnumbers.validate_id_number(number, birth_date=person.birth_date, male=_is_male(person.sex))
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from exc
     if id_number:

@@ -1,6 +1,7 @@
 """Cadre pages. Every view: decorators (login, method, editor for writes) → scoped selector (404
 outside jurisdiction) → form → service → redirect. ID numbers only ever leave masked, except
-through ``person_reveal`` (a logged POST)."""
+through ``person_reveal`` (a logged POST); views that receive one mark it as a sensitive POST
+parameter, so an error report never carries it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadres import filters, forms, idnumbers, services
@@ -87,6 +89,7 @@ def index(request):
     )
 
 
+@sensitive_post_parameters("id_number")
 @require_POST
 @login_required
 def person_lookup(request):
@@ -104,6 +107,7 @@ def person_lookup(request):
     return redirect("cadres:index")
 
 
+@sensitive_post_parameters("id_number")
 @require_http_methods(["GET", "POST"])
 @editor_required
 def person_create(request):
@@ -116,6 +120,7 @@ def person_create(request):
     return _form_page(request, form, title=_("登记人员"), back=reverse("cadres:index"))
 
 
+@sensitive_post_parameters("id_number")
 @require_http_methods(["GET", "POST"])
 @editor_required
 def person_edit(request, public_id):
@@ -272,15 +277,15 @@ def compliance(request):
     computed in SQL over the same filtered villages. Same filters, exports and htmx partial as
     ``filtered_list``, with a page large enough for a county."""
     year = _plan_year(request)
-    if year is None:
-        return HttpResponseBadRequest(_("计划年度应为2000至2100之间的年份。"))
+    # A malformed year shows the page with the form's error (and no rows), not a bare 400.
+    year_ok, year = year is not None, year or timezone.localdate().year
     quota = ReserveQuota.current()
     data = request.GET.copy()
     data.setdefault("year", str(year))  # the form shows which year the page is about
     filterset = filters.ComplianceFilter(
         data, queryset=compliance_for(request.user, year=year, quota=quota), request=request
     )
-    villages = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    villages = filterset.qs if filterset.is_valid() and year_ok else filterset.queryset.none()
     exported = export_response(
         request, villages, columns=COMPLIANCE_COLUMNS, filename=f"3512后备干部达标情况{year}"
     )
@@ -297,14 +302,15 @@ def compliance(request):
         "object_list": page.object_list,
         "querystring": query.urlencode(),
         "partial_template": "cadres/_compliance_table.html",
-        "year": year,
+        "year": year if year_ok else None,
         "quota": quota,
         "townships": townships,
         "total": total,
         "labels": ComplianceStatus.LABELS,
     }
     htmx = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
-    return render(request, context["partial_template"] if htmx else "cadres/compliance.html", context)
+    template = context["partial_template"] if htmx else "cadres/compliance.html"
+    return render(request, template, context, status=200 if year_ok else 400)
 
 
 # ---------------------------------------------------------------- party-member development

@@ -39,4 +39,4 @@ def test_the_demo_staffs_every_village_and_is_idempotent(admin_user):
     for person in Person.objects.all()[:200]:
         number = person.reveal_id_number()
         assert number.startswith("513301")
-        validate_id_number(number, birth_date=person.birth_date)
+        validate_id_number(number, birth_date=person.birth_date, male=person.sex == "male")

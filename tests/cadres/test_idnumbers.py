@@ -10,6 +10,8 @@ from cadres.idnumbers import (
     ID_DATE_MISMATCH,
     ID_FUTURE_DATE,
     ID_IMPOSSIBLE_DATE,
+    ID_SEX_MISMATCH_FEMALE,
+    ID_SEX_MISMATCH_MALE,
     ID_WRONG_CHECK,
     ID_WRONG_SHAPE,
     check_char,
@@ -39,7 +41,7 @@ def test_the_standard_example_number_has_check_character_x():
 @given(area=areas, birth=birth_dates, sequence=sequences)
 def test_every_valid_number_is_accepted(area, birth, sequence):
     number = make_id_number(area=area, birth_date=birth, sequence=sequence)
-    assert validate_id_number(number, birth_date=birth) == number
+    assert validate_id_number(number, birth_date=birth, male=sequence % 2 == 1) == number
 
 
 @settings(max_examples=300)
@@ -114,3 +116,14 @@ def test_digits_of_other_scripts_are_not_digits():
     number = make_id_number(area="513301", birth_date=dt.date(1990, 5, 17), sequence=123)
     with pytest.raises(ValidationError):
         validate_id_number(number[:4] + "\u0660" + number[5:])
+
+
+@pytest.mark.parametrize(
+    ("sequence", "male", "message"), [(123, False, ID_SEX_MISMATCH_MALE), (124, True, ID_SEX_MISMATCH_FEMALE)]
+)
+def test_the_17th_digit_must_match_the_persons_sex(sequence, male, message):
+    number = make_id_number(area="513301", birth_date=dt.date(1990, 5, 17), sequence=sequence)
+    with pytest.raises(ValidationError) as exc:
+        validate_id_number(number, male=male)
+    assert _message(exc) == message
+    assert validate_id_number(number, male=not male) == number

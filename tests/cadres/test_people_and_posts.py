@@ -198,3 +198,27 @@ def test_a_phone_number_must_look_like_one(staff, village, phone, ok):
         "手机号应为11位手机号码，或带区号的固定电话（如0836-2812345）。"
     ]
     assert not Person.objects.exists()
+
+
+def test_a_number_whose_17th_digit_disagrees_with_the_sex_saves_nothing(staff, village):
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            user=staff,
+            id_number=NUMBER,  # sequence 123: odd, a man
+            name="性别不符",
+            sex="female",
+            birth_date=dt.date(1990, 5, 17),
+            education="senior",
+            home_village=village,
+        )
+    assert exc.value.message_dict["id_number"] == [str(idnumbers.ID_SEX_MISMATCH_MALE)]
+    assert not Person.objects.exists()
+
+
+def test_changing_the_sex_alone_must_still_match_the_stored_number(staff, village):
+    person = _register(staff, village)
+    with pytest.raises(ValidationError) as exc:
+        services.person_update(person=person, user=staff, sex="female")
+    assert exc.value.message_dict["id_number"] == [str(idnumbers.ID_SEX_MISMATCH_MALE)]
+    person.refresh_from_db()
+    assert person.sex == "male"

@@ -621,6 +621,7 @@ def test_a_paired_reserve_cadre_links_to_registering_their_new_post(staff_client
 def test_a_post_is_given_by_position_alone_and_files_under_its_committee(staff_client, person, village):
     form = staff_client.get(reverse("cadres:post_create")).content.decode()
     assert '<optgroup label="村民委员会">' in form and 'name="committee"' not in form
+    assert '<option value="" selected>---------</option>' in form[form.index('name="position"') :]
     response = staff_client.post(
         reverse("cadres:post_create"),
         {
@@ -648,3 +649,43 @@ def test_the_evaluation_form_offers_only_people_who_hold_or_held_a_post(staff_cl
     cadre = PostFactory(village=village, committee="villagers", position="member").person
     options = staff_client.get(reverse("cadres:evaluation_create")).context["form"].fields["person"].queryset
     assert list(options) == [cadre]
+
+
+def test_views_that_receive_a_whole_id_number_keep_it_out_of_error_reports(staff_client, person):
+    urls = [
+        reverse("cadres:person_create"),
+        reverse("cadres:person_edit", args=[person.public_id]),
+        reverse("cadres:person_lookup"),
+    ]
+    for url in urls:
+        response = staff_client.post(url, {"id_number": "123"})
+        assert response.wsgi_request.sensitive_post_parameters == ("id_number",), url
+
+
+@pytest.mark.parametrize("year", ["abc", "1999", "2101", "2026.5"])
+def test_a_malformed_plan_year_shows_the_page_with_the_error_and_no_rows(official_client, village, year):
+    populate(village, 3)
+    response = official_client.get(reverse("cadres:compliance"), {"year": year})
+    assert response.status_code == 400
+    assert response.context["filter"].errors["year"]
+    assert response.context["page_obj"].paginator.count == 0
+    assert "筛选条件有误，请修改后重试。" in response.content.decode()
+
+
+def test_people_are_offered_with_their_village_and_birth_year(staff_client, person, village):
+    form = staff_client.get(reverse("cadres:post_create")).content.decode()
+    assert f"{person.name}（{village.name}，{person.birth_date.year}年生）" in form
+
+
+def test_the_evaluation_form_preselects_no_rating(staff_client, village):
+    person = PostFactory(village=village, committee="villagers", position="member").person
+    content = staff_client.get(reverse("cadres:evaluation_create")).content.decode()
+    for name in ("performance", "integrity"):
+        select = content[content.index(f'name="{name}"') :]
+        first_option = select[select.index("<option") : select.index("</option>")]
+        assert first_option == '<option value="" selected>---------', name
+    data = {"person": person.public_id, "village": village.code, "year": 2025, "evaluated_on": "2026-01-10"}
+    response = staff_client.post(reverse("cadres:evaluation_create"), data)
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"performance", "integrity"}
+    assert not Evaluation.objects.exists()

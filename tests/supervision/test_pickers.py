@@ -241,7 +241,9 @@ def test_the_health_matrix_and_a_quarterly_report_link_back_up(staff_client, tow
     assert f"{url('index')}?township={township.code}&amp;period=2025-Q1" in body
 
 
-def test_a_locked_grid_tells_the_official_what_they_can_do(official_client, staff_client, township, march):
+def test_a_locked_grid_tells_the_official_what_they_can_do(
+    official_client, staff_client, township, village, march
+):
     grid = url("grid", township.code, 2025, 3)
     official_body = official_client.get(grid).content.decode()
     assert "确需补报的村，可在下表中填写原因为其开放例外。" in official_body
