@@ -19,8 +19,8 @@ from cadres.models import (
     ReserveStage,
 )
 from cadres.selectors import ComplianceStatus
-from villages.models import Township
-from villages.selectors import townships_visible_to
+from governance.filtering import AllYesNoSelect
+from villages.filters import township_filter
 
 BACKGROUNDS = [
     ("is_returning_migrant", _("返乡农民工")),
@@ -30,36 +30,12 @@ BACKGROUNDS = [
 ]
 
 
-def _townships(request):
-    if request is None:
-        return Township.objects.none()
-    return townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
-
-
-def _township_filter(path: str) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        label=_("乡镇（街道）"),
-        queryset=_townships,
-        to_field_name="code",
-        field_name=path,
-        empty_label=_("全部乡镇"),
-    )
-
-
-class YesNoSelect(django_filters.widgets.BooleanWidget):
-    """django-filter's yes/no select offers "Unknown" (未知) for "no filter"; a user reads "all"."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
-
-
 def _yes_no(label, method):
-    return django_filters.BooleanFilter(label=label, method=method, widget=YesNoSelect())
+    return django_filters.BooleanFilter(label=label, method=method, widget=AllYesNoSelect())
 
 
 class PersonFilter(django_filters.FilterSet):
-    township = _township_filter("home_village__township")
+    township = township_filter("home_village__township")
     name = django_filters.CharFilter(label=_("姓名"), lookup_expr="contains", max_length=40)
     background = django_filters.ChoiceFilter(
         label=_("背景"), choices=BACKGROUNDS, method="filter_background", empty_label=_("全部背景")
@@ -74,7 +50,7 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class PostFilter(django_filters.FilterSet):
-    township = _township_filter("village__township")
+    township = township_filter("village__township")
     village = django_filters.CharFilter(label=_("村名"), field_name="village__name", lookup_expr="contains")
     committee = django_filters.ChoiceFilter(
         label=_("组织"), choices=Committee.choices, empty_label=_("全部组织")
@@ -101,7 +77,7 @@ class PostFilter(django_filters.FilterSet):
 
 
 class EvaluationFilter(django_filters.FilterSet):
-    township = _township_filter("village__township")
+    township = township_filter("village__township")
     year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100)
     performance = django_filters.ChoiceFilter(
         label=_("述职评议"), choices=Performance.choices, empty_label=_("全部等次")
@@ -113,7 +89,7 @@ class EvaluationFilter(django_filters.FilterSet):
 
 
 class DevelopmentFilter(django_filters.FilterSet):
-    township = _township_filter("village__township")
+    township = township_filter("village__township")
     stage = django_filters.ChoiceFilter(
         label=_("阶段"), choices=DevelopmentStage.choices, empty_label=_("全部阶段")
     )
@@ -127,7 +103,7 @@ class DevelopmentFilter(django_filters.FilterSet):
 
 
 class ReserveFilter(django_filters.FilterSet):
-    township = _township_filter("village__township")
+    township = township_filter("village__township")
     plan_year = django_filters.NumberFilter(label=_("计划年度"), min_value=2000, max_value=2100)
     stage = django_filters.ChoiceFilter(
         label=_("选拔环节"), choices=ReserveStage.choices, empty_label=_("全部环节")
@@ -148,7 +124,7 @@ class ComplianceFilter(django_filters.FilterSet):
     form shows it and keeps it in the query string."""
 
     year = YearFilter(label=_("计划年度"), min_value=2000, max_value=2100, method="filter_year")
-    township = _township_filter("township")
+    township = township_filter("township")
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=ComplianceStatus.CHOICES, empty_label=_("全部状态"), method="filter_status"
     )

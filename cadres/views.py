@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +42,7 @@ from cadres.selectors import (
 )
 from governance.exports import export_response
 from governance.history import history_entries
-from governance.listing import filtered_list
+from governance.listing import filtered_list, list_context, render_list
 from governance.permissions import editor_required
 from governance.roles import can_edit_records
 from governance.scoping import get_visible_or_404
@@ -292,25 +291,21 @@ def compliance(request):
     if exported is not None:
         return exported
     townships, total = compliance_totals(villages)
-    page = Paginator(villages, COMPLIANCE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = data.copy()
-    query.pop("page", None)
-    query.pop("export", None)
     context = {
-        "filter": filterset,
-        "page_obj": page,
-        "object_list": page.object_list,
-        "querystring": query.urlencode(),
-        "partial_template": "cadres/_compliance_table.html",
+        **list_context(request, filterset=filterset, objects=villages, per_page=COMPLIANCE_PAGE_SIZE),
         "year": year if year_ok else None,
         "quota": quota,
         "townships": townships,
         "total": total,
         "labels": ComplianceStatus.LABELS,
     }
-    htmx = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
-    template = context["partial_template"] if htmx else "cadres/compliance.html"
-    return render(request, template, context, status=200 if year_ok else 400)
+    return render_list(
+        request,
+        context,
+        template="cadres/compliance.html",
+        partial_template="cadres/_compliance_table.html",
+        status=200 if year_ok else 400,
+    )
 
 
 # ---------------------------------------------------------------- party-member development

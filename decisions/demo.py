@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cadres.selectors import combined_leadership_on
 from decisions import services
 from decisions.models import Category, Matter, MeetingType
-from decisions.selectors import village_has_combined_leadership
 from decisions.services import Vote
 from governance.demo import DEMO_TOWNSHIP2_CODE, DEMO_TOWNSHIP_CODE, demo_actor
 from villages.models import Village
@@ -75,7 +75,7 @@ def _run(matter: Matter, *, target: int, start: dt.date, user) -> None:
     merged = (
         target not in (PROPOSED, CONSULTED)
         and matter.pk % 2 == 0
-        and village_has_combined_leadership(village=matter.village, on=start)
+        and combined_leadership_on(village=matter.village, on=start)
     )
     consult = Vote(members_due=7, present=6, votes_for=6, votes_against=0, votes_abstain=0)
     services.matter_propose(

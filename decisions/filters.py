@@ -4,29 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Category, Matter
 from decisions.selectors import OVERDUE_RESOLUTION, OVERDUE_RESULT
-from villages.selectors import townships_visible_to, villages_visible_to
-
-
-def _townships(request):
-    # Only townships the user may read are offered; another township's code is "not a valid choice".
-    return townships_visible_to(request.user).order_by("code") if request else Matter.objects.none()
-
-
-def _villages(request):
-    return villages_visible_to(request.user).order_by("code") if request else Matter.objects.none()
+from villages.filters import township_filter, village_filter
 
 
 class MatterFilter(django_filters.FilterSet):
-    township = django_filters.ModelChoiceFilter(
-        label=_("乡镇（街道）"),
-        queryset=_townships,
-        to_field_name="code",
-        field_name="village__township",
-        empty_label=_("全部乡镇"),
-    )
-    village = django_filters.ModelChoiceFilter(
-        label=_("村（社区）"), queryset=_villages, to_field_name="code", empty_label=_("全部村（社区）")
-    )
+    township = township_filter("village__township")
+    village = village_filter()
     category = django_filters.ChoiceFilter(
         label=_("类别"), choices=Category.choices, empty_label=_("全部类别")
     )

@@ -15,13 +15,6 @@ OVERDUE_RESOLUTION = "resolution"
 OVERDUE_RESULT = "result"
 
 
-def village_has_combined_leadership(*, village: Village, on: dt.date) -> bool:
-    """一肩挑 on ``on``, derived from the cadres' posts ([2/7]); never typed in here."""
-    from cadres.selectors import combined_leadership_on
-
-    return combined_leadership_on(village=village, on=on)
-
-
 def _notice_period_days() -> int:
     policy = DecisionPolicy.objects.filter(pk=1).values_list("notice_period_days", flat=True).first()
     return policy if policy is not None else DecisionPolicy._meta.get_field("notice_period_days").default
@@ -74,11 +67,16 @@ def attachments_visible_to(user) -> QuerySet[Attachment]:
     return scope(Attachment.objects.select_related("matter"), user, township_path="matter__village__township")
 
 
+# Matters still being deliberated: no resolution voted yet.
+IN_PROGRESS_STATES = [Matter.State.NEW, Matter.State.PROPOSED, Matter.State.CONSULTED, Matter.State.REVIEWED]
+
+
 def matter_counts(queryset: QuerySet[Matter]) -> dict:
     """Counts by state and overdue for a scoped queryset: one aggregate query."""
     resolution, result = overdue_q()
     aggregates = {state: Count("pk", filter=Q(state=state)) for state in Matter.State.values}
     aggregates["total"] = Count("pk")
+    aggregates["in_progress"] = Count("pk", filter=Q(state__in=IN_PROGRESS_STATES))
     aggregates["overdue_resolution"] = Count("pk", filter=resolution)
     # Exclusive, like ``overdue_kind``: a matter late with its resolution counts there only.
     aggregates["overdue_result"] = Count("pk", filter=result & ~resolution)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.selectors import combined_leadership_on
 from decisions import rules
 from decisions.models import (
     NEXT_STEP,
@@ -249,11 +250,8 @@ def matter_propose(
     committee director (一肩挑) on that day."""
     matter = _locked(matter)
     _check_next(matter, StepKind.PROPOSE, held_on)
-    if merged_consultation is not None:
-        from decisions.selectors import village_has_combined_leadership
-
-        if not village_has_combined_leadership(village=matter.village, on=held_on):
-            raise ValidationError({"merge": _(MERGE_NOT_ALLOWED)}, code="merge")
+    if merged_consultation is not None and not combined_leadership_on(village=matter.village, on=held_on):
+        raise ValidationError({"merge": _(MERGE_NOT_ALLOWED)}, code="merge")
     step = _save_step(matter, kind=StepKind.PROPOSE, user=user, held_on=held_on, text=text)
     _advance(matter, StepKind.PROPOSE, held_on)
     if merged_consultation is not None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadres.selectors import combined_leadership_on
 from decisions import services
 from decisions.filters import MatterFilter
 from decisions.forms import (
@@ -31,7 +32,6 @@ from decisions.selectors import (
     attachments_visible_to,
     matter_detail_for,
     matters_visible_to,
-    village_has_combined_leadership,
 )
 from governance.exports import Column
 from governance.history import history_entries
@@ -167,9 +167,7 @@ def _step_form(kind: StepKind, matter: Matter, data=None):
     """The form for ``kind``. The merged 提议+商议 fields are offered where the village has 一肩挑
     today; a posted merge is always checked by the service against the meeting date."""
     if kind == StepKind.PROPOSE:
-        allow = data is not None or village_has_combined_leadership(
-            village=matter.village, on=timezone.localdate()
-        )
+        allow = data is not None or combined_leadership_on(village=matter.village, on=timezone.localdate())
         return ProposeForm(data, allow_merge=allow)
     if kind == StepKind.DISCLOSE_RESOLUTION:
         return DiscloseResolutionForm(

@@ -32,18 +32,28 @@ def filtered_list(
     exported = export_response(request, objects, columns=columns, filename=filename)
     if exported is not None:
         return exported
-    page = Paginator(objects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    ctx = {**list_context(request, filterset=filterset, objects=objects), **(context or {})}
+    return render_list(request, ctx, template=template, partial_template=partial_template)
+
+
+def list_context(request, *, filterset, objects, per_page: int | None = None) -> dict:
+    """The page of ``objects`` asked for, and the query string that keeps the filters across pages
+    and export links."""
+    page = Paginator(objects, per_page or settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = filterset.data.copy()
     query.pop("page", None)
     query.pop("export", None)
-    ctx = {
+    return {
         "filter": filterset,
         "page_obj": page,
         "object_list": page.object_list,
         "querystring": query.urlencode(),
-        "partial_template": partial_template,
-        **(context or {}),
     }
+
+
+def render_list(request, context: dict, *, template: str, partial_template: str | None, status: int = 200):
+    """The whole page, or only the table for htmx requests (filtering without a reload)."""
+    context = {**context, "partial_template": partial_template}
     if partial_template and request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        return render(request, partial_template, ctx)
-    return render(request, template, ctx)
+        return render(request, partial_template, context, status=status)
+    return render(request, template, context, status=status)

@@ -42,6 +42,7 @@ from supervision.models import (
     ReportingPolicy,
 )
 from villages.models import Township, Village
+from villages.selectors import townships_visible_to, villages_visible_to
 
 SUBMITTED_STATES = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 
@@ -387,7 +388,7 @@ def completeness(*, user, period: ReportingPeriod) -> QuerySet[Township]:
     submitted = reports.annotate(n=Count("pk", filter=Q(first_submitted_at__isnull=False))).values("n")
     on_time = reports.annotate(n=Count("pk", filter=Q(first_submitted_at__lt=period.deadline))).values("n")
     return (
-        scope(Township.objects.select_related("county"), user, township_path="")
+        townships_visible_to(user)
         .filter(_current_in(period))
         .annotate(
             expected=Coalesce(Subquery(expected, output_field=IntegerField()), 0),
@@ -453,14 +454,14 @@ def due_reports_for(user: User, *, today: dt.date, limit: int | None = None) -> 
     from supervision.models import Reminder
 
     policy = ReportingPolicy.current()
-    if user.role == Role.TOWNSHIP_STAFF and user.township_id:
-        villages = Village.objects.filter(township_id=user.township_id)
+    # The role decides the window; the jurisdiction selector decides the villages.
+    if user.role == Role.TOWNSHIP_STAFF:
         latest = today + dt.timedelta(days=policy.remind_before_days)
-    elif user.role == Role.COUNTY_OFFICIAL and user.county_id:
-        villages = Village.objects.filter(township__county_id=user.county_id)
+    elif user.role == Role.COUNTY_OFFICIAL:
         latest = today - dt.timedelta(days=policy.escalate_after_days + 1)
     else:
         return []
+    villages = villages_visible_to(user)
     earliest = today - dt.timedelta(days=policy.reminder_lookback_days)
     periods = ReportingPeriod.objects.filter(due_date__gte=earliest, due_date__lte=latest, start__lte=today)
     items: list[Due] = []

@@ -3,13 +3,42 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.roles import sees_everything
-from villages.models import Village
-from villages.selectors import counties_visible_to, townships_visible_to
+from villages.models import Township, Village
+from villages.selectors import counties_visible_to, townships_visible_to, villages_visible_to
 
 
-def _townships(request):
-    # Only townships the user may read are offered; another township's code is "not a valid choice".
-    return townships_visible_to(request.user).order_by("code") if request else Village.objects.none()
+def township_choices(request):
+    """Townships the user may read, for any list's township filter. Another township's code is then
+    "not a valid choice", so a filter never reaches outside the jurisdiction. Ended townships stay
+    on offer: records keep pointing at the unit they were made for."""
+    return townships_visible_to(request.user).order_by("code") if request else Township.objects.none()
+
+
+def village_choices(request):
+    """Villages the user may read, for any list's village filter."""
+    return villages_visible_to(request.user).order_by("code") if request else Village.objects.none()
+
+
+def township_filter(field_name: str = "township") -> django_filters.ModelChoiceFilter:
+    """The township filter of a list, addressed by division code (``?township=513301101000``)."""
+    return django_filters.ModelChoiceFilter(
+        label=_("乡镇（街道）"),
+        field_name=field_name,
+        queryset=township_choices,
+        to_field_name="code",
+        empty_label=_("全部乡镇"),
+    )
+
+
+def village_filter(field_name: str = "village") -> django_filters.ModelChoiceFilter:
+    """The village filter of a list, addressed by division code (``?village=513301101201``)."""
+    return django_filters.ModelChoiceFilter(
+        label=_("村（社区）"),
+        field_name=field_name,
+        queryset=village_choices,
+        to_field_name="code",
+        empty_label=_("全部村（社区）"),
+    )
 
 
 def _counties(request):
@@ -24,9 +53,7 @@ class VillageFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("全部县（市）"),
     )
-    township = django_filters.ModelChoiceFilter(
-        label=_("乡镇（街道）"), queryset=_townships, to_field_name="code", empty_label=_("全部乡镇")
-    )
+    township = township_filter()
     kind = django_filters.ChoiceFilter(
         label=_("类型"), choices=Village.Kind.choices, empty_label=_("全部类型")
     )

@@ -127,3 +127,19 @@ def test_the_english_interface_is_translated(client, staff):
 def test_the_login_page_leads_villagers_to_the_public_board(client):
     body = client.get(reverse("login")).content.decode()
     assert f'href="{reverse("public:index")}"' in body
+
+
+@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("url_name", ["home", "dashboard"])
+@pytest.mark.parametrize("who", ["staff_client", "official_client", "admin_client_"])
+def test_the_start_pages_query_count_does_not_grow_with_the_villages(
+    request, who, url_name, size, township, other_township, django_assert_max_num_queries
+):
+    """Home and dashboard carry every app's panel: the bound holds at 3 and at 30 villages a township."""
+    from tests.factories import VillageFactory
+
+    for unit in (township, other_township):
+        VillageFactory.create_batch(size, township=unit)
+    client = request.getfixturevalue(who)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse(url_name)).status_code == 200
