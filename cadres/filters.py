@@ -17,6 +17,7 @@ from cadres.models import (
     Position,
     ReserveOutcome,
     ReserveStage,
+    probation_overdue_q,
 )
 from cadres.selectors import ComplianceStatus
 from governance.filtering import AllYesNoSelect
@@ -98,7 +99,7 @@ class DevelopmentFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(stage=DevelopmentStage.PROBATIONARY, probation_ends_on__lt=timezone.localdate())
+        overdue = probation_overdue_q(timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

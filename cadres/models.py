@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -390,12 +391,21 @@ class Development(models.Model):
         return f"{self.person}（{self.get_stage_display()}）"
 
     def is_overdue_on(self, day: dt.date) -> bool:
-        """Probation has ended but no conversion decision was recorded."""
+        """Probation has ended but no conversion decision was recorded (see ``probation_overdue_q``)."""
         return (
             self.stage == DevelopmentStage.PROBATIONARY
             and self.probation_ends_on is not None
             and self.probation_ends_on < day
         )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+
+def probation_overdue_q(day: dt.date) -> Q:
+    """Developments whose probation ended before ``day`` with no conversion decision: the overdue list."""
+    return Q(stage=DevelopmentStage.PROBATIONARY, probation_ends_on__lt=day)
 
 
 class ReserveQuota(models.Model):

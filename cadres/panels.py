@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cadres.models import DevelopmentStage, ReserveQuota
+from cadres.models import ReserveQuota, probation_overdue_q
 from cadres.selectors import (
     compliance_for,
     compliance_totals,
@@ -55,9 +55,7 @@ def home_panel(*, user):
         "ending_soon": posts_visible_to(user)
         .filter(end_date__isnull=True, term_end__gte=today, term_end__lte=today + dt.timedelta(days=90))
         .count(),
-        "overdue": developments_visible_to(user)
-        .filter(stage=DevelopmentStage.PROBATIONARY, probation_ends_on__lt=today)
-        .count(),
+        "overdue": developments_visible_to(user).filter(probation_overdue_q(today)).count(),
         "villages": total["villages"],
         "not_met": total["villages"] - total["met"],
     }

@@ -80,6 +80,7 @@ def matter_counts(queryset: QuerySet[Matter]) -> dict:
     aggregates["overdue_resolution"] = Count("pk", filter=resolution)
     # Exclusive, like ``overdue_kind``: a matter late with its resolution counts there only.
     aggregates["overdue_result"] = Count("pk", filter=result & ~resolution)
+    aggregates["overdue"] = Count("pk", filter=resolution | result)
     return queryset.order_by().aggregate(**aggregates)
 
 

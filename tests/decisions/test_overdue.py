@@ -63,6 +63,18 @@ def test_the_list_filter_and_the_counts_agree_on_overdue(matter_at, staff):
     assert on_time not in matters.filter(is_overdue=True)
     counts = matter_counts(matters)
     assert (counts["overdue_resolution"], counts["overdue_result"]) == (1, 1)
+    assert counts["overdue"] == 2
+    assert counts["in_progress"] == 0
+
+
+def test_the_village_page_counts_both_kinds_of_overdue_matter(matter_at, staff_client, village):
+    from django.urls import reverse
+
+    matter_at(StepKind.RESOLVE)  # resolution not disclosed in time
+    matter_at(StepKind.DISCLOSE_RESOLUTION)  # result not disclosed after the planned completion
+    matter_at(StepKind.PROPOSE)  # still being deliberated
+    body = staff_client.get(reverse("villages:village_detail", args=[village.code])).content.decode()
+    assert "共 3 项，结果已公开 0 项，未通过 0 项，逾期未公开 2 项。" in body
 
 
 def test_matters_are_scoped_to_the_township(matter_at, staff, outsider, official, other_village):
