@@ -81,3 +81,16 @@ COMPLIANCE_COLUMNS = [
     Column(_("返乡农民工或致富能手"), lambda v: v.background_count),
     Column(_("状态"), lambda v: ComplianceStatus.LABELS[v.status]),
 ]
+
+# The reveal log: who saw whose whole ID number, when. The number itself leaves masked, as everywhere.
+REVEAL_COLUMNS = [
+    Column(_("查看时间"), lambda r: r.revealed_at),
+    Column(_("查看人"), lambda r: r.user.get_full_name() or r.user.username),
+    Column(_("用户名"), lambda r: r.user.username),
+    Column(_("角色"), lambda r: r.user.get_role_display()),
+    Column(_("所属单位"), lambda r: r.user.jurisdiction or ""),
+    Column(_("被查看人"), lambda r: r.person.name),
+    Column(_("身份证号码"), lambda r: r.person.id_number_masked),
+    Column(_("户籍所在村"), lambda r: r.person.home_village.name),
+    Column(_("乡镇（街道）"), lambda r: r.person.home_village.township.name),
+]

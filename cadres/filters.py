@@ -135,3 +135,35 @@ class ComplianceFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status=value) if value else queryset
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class RevealFilter(django_filters.FilterSet):
+    """The reveal log: by the person's township, by who looked, by day (Asia/Shanghai days)."""
+
+    township = township_filter("person__home_village__township")
+    viewer = django_filters.CharFilter(label=_("查看人"), method="filter_viewer", max_length=150)
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("截止日期"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filter_viewer(self, queryset, name, value):
+        """Username or name, in part (``张`` finds 张三 and 张四)."""
+        return queryset.filter(
+            Q(user__username__icontains=value)
+            | Q(user__last_name__contains=value)
+            | Q(user__first_name__contains=value)
+        )
+
+    # Bounds as instants rather than ``revealed_at__date``, so the index on revealed_at is used.
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(revealed_at__gte=_local_midnight(value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(revealed_at__lt=_local_midnight(value + dt.timedelta(days=1)))

@@ -19,6 +19,7 @@ from cadres.models import (
     Sex,
 )
 from cadres.selectors import people_visible_to, posts_visible_to
+from governance.versioning import VersionedForm
 from villages.selectors import villages_visible_to
 
 
@@ -81,7 +82,7 @@ class UnechoedTextInput(forms.TextInput):
         return None
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     id_number = forms.CharField(
         label=_("身份证号码"),
         max_length=20,

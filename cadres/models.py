@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres import idnumbers
+from governance.versioning import Versioned
 
 
 class Sex(models.TextChoices):
@@ -31,7 +32,7 @@ class Education(models.TextChoices):
     POSTGRADUATE = "postgraduate", _("研究生")
 
 
-class Person(models.Model):
+class Person(Versioned):
     """One record per human; posts, evaluations, applications and reserve places point at it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

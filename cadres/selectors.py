@@ -25,6 +25,7 @@ from cadres.models import (
     Committee,
     Development,
     Evaluation,
+    IdNumberReveal,
     Performance,
     Person,
     Position,
@@ -34,6 +35,7 @@ from cadres.models import (
     ReserveQuota,
     active_on_q,
 )
+from governance.roles import can_review, sees_everything
 from governance.scoping import scope
 from villages.models import Village
 from villages.selectors import villages_visible_to
@@ -238,3 +240,24 @@ def roster_for(*, village, on: dt.date) -> dict:
         "ending_soon": sorted((post for post in posts if post.ending_soon), key=lambda post: post.term_end),
         "flagged": [post for post in posts if post.flag_incompetent_twice],
     }
+
+
+def may_read_reveal_log(user) -> bool:
+    """County officials review who revealed whole ID numbers in their county, admins in every
+    county (DESIGN §1: county officials review). Township staff, whose reveals the log records, do
+    not read it."""
+    return can_review(user) or sees_everything(user)
+
+
+def reveals_visible_to(user) -> QuerySet[IdNumberReveal]:
+    """The ID-number reveal log of people in the user's jurisdiction, newest first, with the viewer
+    and the person's village and township loaded; nothing for users who may not read it."""
+    if not may_read_reveal_log(user):
+        return IdNumberReveal.objects.none()
+    return scope(
+        IdNumberReveal.objects.select_related(
+            "user__township", "user__county", "person__home_village__township"
+        ).order_by("-revealed_at", "-pk"),
+        user,
+        township_path="person__home_village__township",
+    )

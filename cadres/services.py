@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cadres import idnumbers
@@ -32,12 +36,22 @@ from cadres.models import (
     Sex,
     active_on_q,
 )
+from governance.integrity import save_checked
 from governance.roles import Role
+from governance.versioning import lock_for_update
+
+logger = logging.getLogger(__name__)
 
 # People and ID numbers
 ID_DUPLICATE_VISIBLE = gettext_lazy("该身份证号码已登记为%(name)s（%(village)s），请勿重复登记。")
-ID_DUPLICATE_HIDDEN = gettext_lazy("该身份证号码已由其他乡镇登记，请与县委组织部联系。")
+# Said when the holder is outside the user's jurisdiction: it must not tell that the person exists
+# elsewhere (DESIGN has no transfer flow that would need it), only that this number cannot be used.
+ID_DUPLICATE_HIDDEN = gettext_lazy("该身份证号码不能在本乡镇登记，请核对号码；如有疑问请与县委组织部联系。")
 REVEAL_DENIED = gettext_lazy("只有该人员所在乡镇的工作人员和县级审核人员可以查看完整身份证号码。")
+REVEAL_LOG_DENIED = gettext_lazy("身份证号码查看记录由县级审核人员查阅。")
+REVEAL_LIMIT_REACHED = gettext_lazy(
+    "每人每%(minutes)s分钟最多查看%(limit)s次完整身份证号码，您已达到上限，请于 %(time)s 后再查看。"
+)
 
 # Posts
 POST_WRONG_COMMITTEE = gettext_lazy("“%(position)s”不属于%(committee)s。")
@@ -102,6 +116,7 @@ def _check_duplicate_id(*, number: str, user, exclude_pk: int | None = None) -> 
     visible = people_visible_to(user).filter(pk__in=existing.values("pk")).first()
     if visible is not None:
         raise _error(ID_DUPLICATE_VISIBLE, "id_number", name=visible.name, village=visible.home_village.name)
+    logger.info("registration refused: ID number held outside the jurisdiction of user %s", user.pk)
     raise _error(ID_DUPLICATE_HIDDEN, "id_number")
 
 
@@ -122,15 +137,19 @@ def person_create(*, user, id_number: str, **fields) -> Person:
         raise ValidationError({"id_number": exc.messages}) from exc
     _check_duplicate_id(number=number, user=user)
     person.set_id_number(number)
-    person.full_clean()
-    person.save()
+    # Two clerks registering the same number at once: the second gets the duplicate message.
+    save_checked(person, recheck=lambda: _check_duplicate_id(number=number, user=user))
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, user, id_number: str = "", **fields) -> Person:
+def person_update(
+    *, person: Person, user, id_number: str = "", version: int | None = None, **fields
+) -> Person:
     """Change a person's details; a blank ``id_number`` keeps the stored one, which must still match
-    the (possibly changed) birth date."""
+    the (possibly changed) birth date. ``version``: the one the form was opened at (no lost update,
+    see governance.versioning)."""
+    lock_for_update(person, version=version)
     for name, value in fields.items():
         setattr(person, name, value)
     number = id_number or person.reveal_id_number()
@@ -141,8 +160,7 @@ def person_update(*, person: Person, user, id_number: str = "", **fields) -> Per
     if id_number:
         _check_duplicate_id(number=number, user=user, exclude_pk=person.pk)
         person.set_id_number(number)
-    person.full_clean()
-    person.save()
+    save_checked(person)
     return person
 
 
@@ -159,11 +177,52 @@ def may_reveal_id_number(*, person: Person, user) -> bool:
     return False
 
 
+class RevealLimitReached(Exception):
+    """The user has revealed ``ID_NUMBER_REVEAL_LIMIT`` whole numbers within the window; nothing
+    was revealed or logged. ``retry_at``: when the next reveal is allowed."""
+
+    def __init__(self, retry_at: dt.datetime) -> None:
+        self.retry_at = retry_at
+        super().__init__(str(self.message))
+
+    @property
+    def message(self) -> str:
+        # Rounded up to the minute, so "after 14:36" is never a minute too early.
+        shown = timezone.localtime(self.retry_at + dt.timedelta(seconds=59)).strftime("%Y-%m-%d %H:%M")
+        return REVEAL_LIMIT_REACHED % {
+            "minutes": settings.ID_NUMBER_REVEAL_WINDOW_MINUTES,
+            "limit": settings.ID_NUMBER_REVEAL_LIMIT,
+            "time": shown,
+        }
+
+
+def reveal_allowed_again_at(*, user) -> dt.datetime | None:
+    """None while ``user`` is under the reveal limit; otherwise when the next reveal is allowed.
+
+    Counted in SQL from the reveal log: with the user's reveals in the window newest first, the
+    limit-th one is the reveal whose leaving the window brings the count back under the limit.
+    """
+    window = dt.timedelta(minutes=settings.ID_NUMBER_REVEAL_WINDOW_MINUTES)
+    limit = settings.ID_NUMBER_REVEAL_LIMIT
+    edge = list(
+        IdNumberReveal.objects.filter(user=user, revealed_at__gt=timezone.now() - window)
+        .order_by("-revealed_at")
+        .values_list("revealed_at", flat=True)[limit - 1 : limit]
+    )
+    return edge[0] + window if edge else None
+
+
 @transaction.atomic
 def person_reveal_id_number(*, person: Person, user) -> str:
-    """The whole ID number, after logging who saw it and when."""
+    """The whole ID number, after logging who saw it and when; refused beyond the per-user limit
+    (``RevealLimitReached``), and then nothing is logged."""
     if not may_reveal_id_number(person=person, user=user):
         raise PermissionDenied(REVEAL_DENIED)
+    # One user's reveals one at a time, so two sent together cannot both slip under the limit.
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    retry_at = reveal_allowed_again_at(user=user)
+    if retry_at is not None:
+        raise RevealLimitReached(retry_at)
     IdNumberReveal.objects.create(user=user, person=person)
     return person.reveal_id_number()
 
@@ -210,8 +269,7 @@ def post_create(
                 position=post.get_position_display(),
                 person=holder.person.name,
             )
-    post.full_clean()
-    post.save()
+    save_checked(post)
     return post
 
 
@@ -223,8 +281,7 @@ def post_end(*, post: Post, end_date: dt.date) -> Post:
     if end_date < post.start_date:
         raise _error(POST_END_BEFORE_START, "end_date")
     post.end_date = end_date
-    post.full_clean()
-    post.save()
+    save_checked(post)
     return post
 
 
@@ -261,8 +318,7 @@ def evaluation_record(
         evaluated_on=evaluated_on,
         notes=notes,
     )
-    evaluation.full_clean()
-    evaluation.save()
+    save_checked(evaluation)
     return evaluation
 
 
@@ -318,8 +374,7 @@ def development_apply(
     development = Development(
         person=person, village=village, applied_on=applied_on, talked_on=talked_on, tags=tags
     )
-    development.full_clean()
-    development.save()
+    save_checked(development)
     return development
 
 
@@ -329,8 +384,7 @@ def development_record_talk(*, development: Development, talked_on: dt.date) -> 
     _require_stage(development, DevelopmentStage.APPLICANT)
     _check_talk(applied_on=development.applied_on, talked_on=talked_on)
     development.talked_on = talked_on
-    development.full_clean()
-    development.save()
+    save_checked(development)
     return development
 
 
@@ -342,8 +396,7 @@ def development_make_activist(*, development: Development, on: dt.date) -> Devel
         raise _error(DEV_NO_TALK)
     _not_before(on, development.talked_on)
     development.stage, development.activist_on = DevelopmentStage.ACTIVIST, on
-    development.full_clean()
-    development.save()
+    save_checked(development)
     return development
 
 
@@ -355,8 +408,7 @@ def development_make_candidate(*, development: Development, on: dt.date) -> Deve
     if on < earliest:
         raise _error(DEV_ACTIVIST_TOO_SHORT, "on", earliest=earliest.isoformat())
     development.stage, development.candidate_on = DevelopmentStage.CANDIDATE, on
-    development.full_clean()
-    development.save()
+    save_checked(development)
     return development
 
 
@@ -372,8 +424,7 @@ def development_admit(
     development.admitted_on = on
     development.admission_due, development.admission_present, development.admission_yes = due, present, yes
     development.probation_ends_on = add_months(on, 12)
-    development.full_clean()
-    development.save()
+    save_checked(development)
     return development
 
 
@@ -390,8 +441,7 @@ def development_extend_probation(*, development: Development, on: dt.date, month
         raise _error(DEV_EXTENSION_AFTER_END, "on", end=development.probation_ends_on.isoformat())
     development.extension_months, development.extended_on = months, on
     development.probation_ends_on = add_months(development.probation_ends_on, months)
-    development.full_clean()
-    development.save()
+    save_checked(development)
     return development
 
 
@@ -408,8 +458,7 @@ def development_confirm(
     development.confirmed_on = on
     development.confirmation_due, development.confirmation_present = due, present
     development.confirmation_yes = yes
-    development.full_clean()
-    development.save()
+    save_checked(development)
     return development
 
 
@@ -458,8 +507,7 @@ def reserve_recommend(
     reserve = ReserveCadre(
         village=village, plan_year=plan_year, person=person, recommended_on=recommended_on, notes=notes
     )
-    reserve.full_clean()
-    reserve.save()
+    save_checked(reserve)
     return reserve
 
 
@@ -467,8 +515,7 @@ def reserve_recommend(
 def reserve_review(*, reserve: ReserveCadre, on: dt.date) -> ReserveCadre:
     """两委审: reviewed by the two committees."""
     _advance(reserve, to=ReserveStage.REVIEWED, on=on)
-    reserve.full_clean()
-    reserve.save()
+    save_checked(reserve)
     return reserve
 
 
@@ -476,8 +523,7 @@ def reserve_review(*, reserve: ReserveCadre, on: dt.date) -> ReserveCadre:
 def reserve_decide(*, reserve: ReserveCadre, on: dt.date) -> ReserveCadre:
     """综合定: decided by the township."""
     _advance(reserve, to=ReserveStage.DECIDED, on=on)
-    reserve.full_clean()
-    reserve.save()
+    save_checked(reserve)
     return reserve
 
 
@@ -490,8 +536,7 @@ def reserve_pair(*, reserve: ReserveCadre, on: dt.date, mentor: Person) -> Reser
         raise _error(RESERVE_MENTOR_NO_POST, "mentor")
     _advance(reserve, to=ReserveStage.PAIRED, on=on)
     reserve.mentor = mentor
-    reserve.full_clean()
-    reserve.save()
+    save_checked(reserve)
     return reserve
 
 
@@ -500,8 +545,7 @@ def reserve_training_add(
     *, reserve: ReserveCadre, trained_on: dt.date, course: str, hours: Decimal
 ) -> ReserveTraining:
     training = ReserveTraining(reserve=reserve, trained_on=trained_on, course=course, hours=hours)
-    training.full_clean()
-    training.save()
+    save_checked(training)
     return training
 
 
@@ -514,8 +558,7 @@ def reserve_appoint(*, reserve: ReserveCadre, post: Post) -> ReserveCadre:
     if post.person_id != reserve.person_id or post.village_id != reserve.village_id:
         raise _error(RESERVE_APPOINT_WRONG_POST, "post")
     reserve.outcome, reserve.appointed_post = ReserveOutcome.APPOINTED, post
-    reserve.full_clean()
-    reserve.save()
+    save_checked(reserve)
     return reserve
 
 
@@ -526,6 +569,5 @@ def reserve_withdraw(*, reserve: ReserveCadre, reason: str) -> ReserveCadre:
     if not reason.strip():
         raise _error(RESERVE_WITHDRAW_REASON, "reason")
     reserve.outcome, reserve.withdrawal_reason = ReserveOutcome.WITHDRAWN, reason.strip()
-    reserve.full_clean()
-    reserve.save()
+    save_checked(reserve)
     return reserve

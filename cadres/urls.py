@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<uuid:public_id>/", views.person_detail, name="person_detail"),
     path("people/<uuid:public_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<uuid:public_id>/reveal/", views.person_reveal, name="person_reveal"),
+    path("reveals/", views.reveal_list, name="reveal_list"),
     path("posts/", views.post_list, name="post_list"),
     path("posts/new/", views.post_create, name="post_create"),
     path("posts/<uuid:public_id>/end/", views.post_end, name="post_end"),

@@ -5,9 +5,11 @@ parameter, so an error report never carries it."""
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cadres import filters, forms, idnumbers, services
 from cadres.columns import (
@@ -26,6 +28,7 @@ from cadres.columns import (
     PERSON_COLUMNS,
     POST_COLUMNS,
     RESERVE_COLUMNS,
+    REVEAL_COLUMNS,
 )
 from cadres.models import ReserveQuota
 from cadres.selectors import (
@@ -34,9 +37,11 @@ from cadres.selectors import (
     compliance_totals,
     developments_visible_to,
     evaluations_visible_to,
+    may_read_reveal_log,
     people_visible_to,
     posts_visible_to,
     reserves_visible_to,
+    reveals_visible_to,
     roster_for,
     village_compliance,
 )
@@ -46,6 +51,7 @@ from governance.listing import filtered_list, list_context, render_list
 from governance.permissions import editor_required
 from governance.roles import can_edit_records
 from governance.scoping import get_visible_or_404
+from governance.versioning import StaleRecord, show_stale
 from villages.selectors import villages_visible_to
 
 
@@ -58,12 +64,15 @@ def _form_page(request, form, *, title: str, back: str, submit: str = ""):
     )
 
 
-def _save(form, call) -> object | None:
+def _save(form, call, *, stale_url: str = "") -> object | None:
     """Run a service with the form's data; on a rule violation show its errors and return None."""
     if not form.is_valid():
         return None
     try:
         return call(form.cleaned_data)
+    except StaleRecord as exc:
+        show_stale(form, exc, url=stale_url)
+        return None
     except ValidationError as exc:
         forms.apply_errors(form, exc)
         return None
@@ -72,7 +81,7 @@ def _save(form, call) -> object | None:
 # ---------------------------------------------------------------- people
 
 
-@require_GET
+@require_safe
 @login_required
 def index(request):
     """/cadres/: the people register, with links to the other lists."""
@@ -107,7 +116,7 @@ def person_lookup(request):
 
 
 @sensitive_post_parameters("id_number")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def person_create(request):
     form = forms.PersonForm(request.POST or None, user=request.user)
@@ -120,16 +129,16 @@ def person_create(request):
 
 
 @sensitive_post_parameters("id_number")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def person_edit(request, public_id):
     person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
     form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
     update = lambda data: services.person_update(person=person, user=request.user, **data)  # noqa: E731
-    if request.method == "POST" and _save(form, update):
+    back = reverse("cadres:person_detail", args=[person.public_id])
+    if request.method == "POST" and _save(form, update, stale_url=back):
         messages.success(request, _("已保存。"))
         return redirect("cadres:person_detail", public_id=person.public_id)
-    back = reverse("cadres:person_detail", args=[person.public_id])
     return _form_page(request, form, title=_("修改人员信息：%(name)s") % {"name": person.name}, back=back)
 
 
@@ -145,7 +154,7 @@ def _person_context(request, person) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def person_detail(request, public_id):
     person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
@@ -158,15 +167,39 @@ def person_detail(request, public_id):
 def person_reveal(request, public_id):
     """Show the whole ID number once, logged; never cached (the page holds the number)."""
     person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
-    number = services.person_reveal_id_number(person=person, user=request.user)
+    try:
+        number = services.person_reveal_id_number(person=person, user=request.user)
+    except services.RevealLimitReached as exc:
+        context = _person_context(request, person) | {"reveal_refused": exc.message}
+        response = render(request, "cadres/person_detail.html", context, status=429)
+        response["Retry-After"] = str(max(1, math.ceil((exc.retry_at - timezone.now()).total_seconds())))
+        return response
     context = _person_context(request, person) | {"revealed_number": number}
     return render(request, "cadres/person_detail.html", context)
+
+
+@require_safe
+@login_required
+def reveal_list(request):
+    """/cadres/reveals/: who revealed whose whole ID number, for county officials (their county)
+    and admins; township staff get 403. The numbers stay masked here and in the exports."""
+    if not may_read_reveal_log(request.user):
+        raise PermissionDenied(services.REVEAL_LOG_DENIED)
+    return filtered_list(
+        request,
+        queryset=reveals_visible_to(request.user),
+        filterset_class=filters.RevealFilter,
+        columns=REVEAL_COLUMNS,
+        filename="身份证号码查看记录",
+        template="cadres/reveal_list.html",
+        partial_template="cadres/_reveal_table.html",
+    )
 
 
 # ---------------------------------------------------------------- posts and rosters
 
 
-@require_GET
+@require_safe
 @login_required
 def post_list(request):
     return filtered_list(
@@ -186,7 +219,7 @@ def _initial(request, **fields) -> dict:
     return {name: request.GET[key] for name, key in fields.items() if request.GET.get(key)}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def post_create(request):
     initial = _initial(request, person="person", village="village")
@@ -199,7 +232,7 @@ def post_create(request):
     return _form_page(request, form, title=_("新增任职"), back=reverse("cadres:post_list"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def post_end(request, public_id):
     post = get_visible_or_404(posts_visible_to(request.user), public_id=public_id)
@@ -211,7 +244,7 @@ def post_end(request, public_id):
     return _form_page(request, form, title=_("办理离任：%(post)s") % {"post": post}, back=back)
 
 
-@require_GET
+@require_safe
 @login_required
 def roster(request, code):
     village = get_visible_or_404(villages_visible_to(request.user), code=code)
@@ -232,7 +265,7 @@ def roster(request, code):
 # ---------------------------------------------------------------- evaluations
 
 
-@require_GET
+@require_safe
 @login_required
 def evaluation_list(request):
     return filtered_list(
@@ -246,7 +279,7 @@ def evaluation_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def evaluation_create(request):
     initial = _initial(request, person="person", village="village")
@@ -269,7 +302,7 @@ def _plan_year(request) -> int | None:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
 
 
-@require_GET
+@require_safe
 @login_required
 def compliance(request):
     """Every village in scope for a plan year with its status, and township and county totals
@@ -341,7 +374,7 @@ DEVELOPMENT_ACTIONS = {
 }
 
 
-@require_GET
+@require_safe
 @login_required
 def development_list(request):
     return filtered_list(
@@ -356,7 +389,7 @@ def development_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def development_create(request):
     initial = _initial(request, person="person", village="village")
@@ -386,7 +419,7 @@ def _development_page(request, development, bound=None, status=200):
     return render(request, "cadres/development_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def development_detail(request, public_id):
     development = get_visible_or_404(developments_visible_to(request.user), public_id=public_id)
@@ -445,7 +478,7 @@ RESERVE_ACTIONS = {
 _NEXT_STEP = {"recommended": "review", "reviewed": "decide", "decided": "pair"}
 
 
-@require_GET
+@require_safe
 @login_required
 def reserve_list(request):
     return filtered_list(
@@ -459,7 +492,7 @@ def reserve_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def reserve_create(request):
     initial = _initial(request, person="person", village="village") | {"plan_year": timezone.localdate().year}
@@ -496,7 +529,7 @@ def _reserve_page(request, reserve, bound=None, status=200):
     return render(request, "cadres/reserve_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def reserve_detail(request, public_id):
     reserve = get_visible_or_404(reserves_visible_to(request.user), public_id=public_id)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Category, MeetingType
 from decisions.services import Vote
+from governance.versioning import VersionedForm
 from villages.selectors import villages_visible_to
 
 MERGE_NEEDS_VOTES = _("合并召开时须填写商议的到会和表决人数。")
@@ -53,7 +54,7 @@ class MatterForm(forms.Form):
         )
 
 
-class MatterEditForm(MatterForm):
+class MatterEditForm(VersionedForm, MatterForm):
     """Corrections before the proposal: everything but the village (which decides who sees it)."""
 
     def __init__(self, *args, user, **kwargs):

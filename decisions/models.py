@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.versioning import Versioned
+
 
 class Category(models.TextChoices):
     PROJECT = "project", _("项目实施")
@@ -67,7 +69,7 @@ STEP_BODIES = {
 }
 
 
-class Matter(models.Model):
+class Matter(Versioned):
     class State(models.TextChoices):
         NEW = "new", _("待提议")
         PROPOSED = "proposed", _("已提议")

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from decisions.selectors import (
     public_counties,
@@ -49,27 +49,27 @@ def _querystring(request) -> str:
     return query.urlencode()
 
 
-@require_GET
+@require_safe
 def board_index(request):
     context = {"counties": public_counties(), "search_form": BoardSearchForm()}
     return render(request, "decisions/public/index.html", context)
 
 
-@require_GET
+@require_safe
 def board_county(request, code):
     county = get_object_or_404(public_counties(), code=code)
     context = {"county": county, "townships": public_townships(county), "search_form": BoardSearchForm()}
     return render(request, "decisions/public/county.html", context)
 
 
-@require_GET
+@require_safe
 def board_township(request, code):
     township = get_object_or_404(public_township_units(), code=code)
     context = {"township": township, "villages": public_villages(township), "search_form": BoardSearchForm()}
     return render(request, "decisions/public/township.html", context)
 
 
-@require_GET
+@require_safe
 def board_village(request, code):
     village = get_object_or_404(public_village_units(), code=code)
     form = BoardSearchForm(request.GET or None)
@@ -81,7 +81,7 @@ def board_village(request, code):
     return render(request, "decisions/public/village.html", context)
 
 
-@require_GET
+@require_safe
 def board_search(request):
     form = BoardSearchForm(request.GET or None)
     matters = form.apply(public_matters()) if form.is_bound and form.is_valid() else public_matters().none()
@@ -89,7 +89,7 @@ def board_search(request):
     return render(request, "decisions/public/search.html", context)
 
 
-@require_GET
+@require_safe
 def board_matter(request, public_id):
     """The notice of one disclosed matter; anything not yet disclosed is simply not found."""
     matter = get_object_or_404(public_matters(), public_id=public_id)

@@ -31,6 +31,8 @@ from decisions.models import (
     Step,
     StepKind,
 )
+from governance.integrity import save_checked
+from governance.versioning import lock_for_update
 
 NOT_EDITABLE = "只有本乡镇的工作人员可以录入该事项。"
 MATTER_CLOSED = "该事项已办结或未通过，不能再录入步骤。"
@@ -111,8 +113,7 @@ def matter_create(
         amount=amount,
         created_by=user,
     )
-    matter.full_clean()
-    matter.save()
+    save_checked(matter)
     return matter
 
 
@@ -126,20 +127,21 @@ def matter_update(
     description: str,
     planned_completion: dt.date,
     amount: Decimal | None = None,
+    version: int | None = None,
 ) -> Matter:
     """Correct a matter (a typo in its title, the wrong category or amount) while it still waits for
     its proposal. Once 提议 is recorded the deliberations refer to this text, so it is frozen. The
-    change is kept in the matter's history with who made it."""
+    change is kept in the matter's history with who made it. ``version``: see governance.versioning."""
     matter = _locked(matter)
     if matter.state != Matter.State.NEW or matter.steps.exists():
         raise ValidationError(_(MATTER_LOCKED), code="locked")
+    lock_for_update(matter, version=version)
     matter.title = title
     matter.category = category
     matter.description = description
     matter.planned_completion = planned_completion
     matter.amount = amount
-    matter.full_clean()
-    matter.save()
+    save_checked(matter)
     return matter
 
 
@@ -445,6 +447,5 @@ def attachment_add(*, matter: Matter, user, title: str, upload: UploadedFile) ->
     )
     # A generated name: the uploader's file name never reaches the file system.
     attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
-    attachment.full_clean()
-    attachment.save()
+    save_checked(attachment)
     return attachment

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cadres.selectors import combined_leadership_on
 from decisions import services
@@ -39,6 +39,7 @@ from governance.listing import filtered_list
 from governance.permissions import editor_required
 from governance.roles import can_edit_records
 from governance.scoping import get_visible_or_404
+from governance.versioning import StaleRecord, show_stale
 
 MATTER_COLUMNS = [
     Column(gettext_lazy("乡镇（街道）"), lambda m: m.village.township.name),
@@ -57,7 +58,7 @@ MATTER_COLUMNS = [
 ]
 
 
-@require_GET
+@require_safe
 @login_required
 def matter_list(request):
     return filtered_list(
@@ -72,7 +73,7 @@ def matter_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def matter_create(request):
     form = MatterForm(request.POST or None, user=request.user)
@@ -90,7 +91,7 @@ def matter_create(request):
 _EDITABLE_FIELDS = ("title", "category", "amount", "description", "planned_completion")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def matter_edit(request, public_id):
     """Correct the matter's own fields while it still waits for its proposal (the service checks)."""
@@ -99,10 +100,12 @@ def matter_edit(request, public_id):
         messages.warning(request, _(services.MATTER_LOCKED))
         return redirect("decisions:matter_detail", public_id=matter.public_id)
     initial = {name: getattr(matter, name) for name in _EDITABLE_FIELDS}
-    form = MatterEditForm(request.POST or None, user=request.user, initial=initial)
+    form = MatterEditForm(request.POST or None, user=request.user, initial=initial, record=matter)
     if request.method == "POST" and form.is_valid():
         try:
             services.matter_update(matter=matter, user=request.user, **form.cleaned_data)
+        except StaleRecord as exc:
+            show_stale(form, exc, url=reverse("decisions:matter_detail", args=[matter.public_id]))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -200,7 +203,7 @@ def _detail_context(request, matter: Matter, *, step_form=None, attachment_form=
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def matter_detail(request, public_id):
     matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
@@ -265,7 +268,7 @@ def attachment_upload(request, public_id):
     return render(request, "decisions/matter_detail.html", context, status=400)
 
 
-@require_GET
+@require_safe
 @login_required
 def attachment_download(request, public_id, attachment_id):
     attachment = get_visible_or_404(
@@ -282,7 +285,7 @@ def attachment_download(request, public_id, attachment_id):
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def matter_notice(request, public_id):
     matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)

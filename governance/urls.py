@@ -10,6 +10,9 @@ register_converter(DivisionCodeConverter, "division")
 admin.site.site_header = "县域基层治理档案 · 管理后台"
 admin.site.site_title = "基层治理档案"
 
+# An unreachable database answers 503 "try again later", not a server error.
+handler500 = "governance.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.db import DatabaseError, IntegrityError, connection
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
 
 from governance.hooks import render_panels
+from governance.middleware import conflict_response, database_unavailable_response, is_database_unavailable
 from governance.roles import Role
 from villages.selectors import overview_units, villages_visible_to
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request):
     """Each role's start page: their jurisdiction's units and whatever the apps say is due."""
@@ -25,7 +30,7 @@ def home(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 ``ok`` when PostgreSQL answers, 503 otherwise; for load balancers and monitoring."""
     try:
@@ -37,7 +42,7 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request):
     """County dashboard: each app adds its roll-up for the user's jurisdiction ([6/7] fills it out)."""
@@ -50,3 +55,15 @@ def dashboard(request):
         "panels": render_panels("dashboard_panel", user=request.user),
     }
     return render(request, "dashboard.html", context)
+
+
+@requires_csrf_token
+def server_error(request):
+    """handler500: an unreachable database is "try again later" (503), anything else a plain 500.
+    Renders without the database (no user, no context processors), since it may be the cause."""
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
+        return database_unavailable_response()
+    if isinstance(error, IntegrityError):
+        return conflict_response()
+    return HttpResponseServerError(get_template("500.html").render({}))

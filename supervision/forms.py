@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.versioning import VersionedForm
 from supervision.models import AREA_FIELDS, Area, Rectification, Report, ReportingPeriod
 from supervision.services import DEADLINE_BEFORE_FINDING, FOUND_IN_FUTURE, PERIOD_IN_FUTURE
 from supervision.widgets import PeriodSelect
@@ -67,9 +68,7 @@ class ReportCreateForm(FindingsForm):
         return cleaned
 
 
-class ReportEditForm(FindingsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class ReportEditForm(VersionedForm, FindingsForm):
     class Meta(FindingsForm.Meta):
         fields = [*TEXT_FIELDS]
 

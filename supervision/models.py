@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.versioning import Versioned
+
 
 class Kind(models.TextChoices):
     MONTHLY = "monthly", _("月报")
@@ -238,7 +240,7 @@ class ReportingPeriod(models.Model):
             return None
 
 
-class Report(models.Model):
+class Report(Versioned):  # optimistic concurrency: see governance.versioning
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("已提交")
@@ -279,8 +281,6 @@ class Report(models.Model):
     findings_benefits = models.TextField(_("惠民政策"), blank=True)
     findings_integrity = models.TextField(_("党风廉政"), blank=True)
     summary = models.TextField(_("总体情况"), blank=True)
-    # Optimistic concurrency: every save bumps it; a form posting an older version is refused.
-    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

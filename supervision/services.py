@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from governance.integrity import save_checked
 from governance.models import User
 from governance.roles import can_edit_records, can_review
+from governance.versioning import StaleRecord
 from supervision.models import (
     AREA_FIELDS,
     Kind,
@@ -37,10 +39,6 @@ PERIOD_LOCKED = (
     "如确需补报，请联系县级审核人员（%(who)s）为本村开放例外。"
 )
 NOT_EDITABLE = "报告%(status)s，乡镇不能再修改。"
-REPORT_CHANGED = (
-    "该报告已被他人修改（您打开的是第 %(yours)s 版，现为第 %(current)s 版）。"
-    "您的修改没有保存，请重新打开后再改。"
-)
 NOT_DRAFT = "只有草稿可以提交。"
 NOT_RETURNED = "只有被退回的报告可以重新提交。"
 NOT_SUBMITTED = "只有已提交的报告可以审核。"
@@ -180,9 +178,7 @@ def report_update(
     _require_editor(user, report.village)
     current = _lock_row(report)
     if current.version != version:
-        raise ValidationError(
-            _(REPORT_CHANGED) % {"yours": version, "current": current.version}, code="changed"
-        )
+        raise StaleRecord(current)
     block = report_edit_block(report=current, today=today)
     if block:
         raise ValidationError(block, code="locked")
@@ -190,8 +186,7 @@ def report_update(
         if field in (*AREA_FIELDS.values(), "summary"):
             setattr(current, field, value)
     current.version += 1
-    current.full_clean()
-    current.save()
+    save_checked(current)
     return current
 
 
@@ -200,8 +195,7 @@ def _submit(current: Report, user: User, now: dt.datetime) -> Report:
     current.first_submitted_at = current.first_submitted_at or now
     current.submitted_at = now
     current.version += 1
-    current.full_clean()
-    current.save()
+    save_checked(current)
     return current
 
 
@@ -240,8 +234,7 @@ def report_approve(*, report: Report, user: User) -> Report:
     current.reviewed_by = user
     current.reviewed_at = timezone.now()
     current.version += 1
-    current.full_clean()
-    current.save()
+    save_checked(current)
     return current
 
 
@@ -259,8 +252,7 @@ def report_return(*, report: Report, user: User, reason: str) -> Report:
     current.reviewed_by = user
     current.reviewed_at = timezone.now()
     current.version += 1
-    current.full_clean()
-    current.save()
+    save_checked(current)
     return current
 
 
@@ -296,8 +288,7 @@ def rectification_add(
         found_on=found_on,
         deadline=deadline,
     )
-    item.full_clean()
-    item.save()
+    save_checked(item)
     return item
 
 
@@ -324,8 +315,7 @@ def rectification_close(
     item.closed_in = current
     item.closed_on = today
     item.closing_note = note.strip()
-    item.full_clean()
-    item.save()
+    save_checked(item)
     return item
 
 
@@ -351,8 +341,7 @@ def lock_exception_open(
     if LockException.objects.filter(village=village, period=period).exists():
         raise ValidationError(_(EXCEPTION_EXISTS) % {"period": period.label})
     exception = LockException(village=village, period=period, reason=reason.strip(), opened_by=user)
-    exception.full_clean()
-    exception.save()
+    save_checked(exception)
     return exception
 
 
@@ -362,8 +351,7 @@ def policy_update(*, user: User, **fields) -> ReportingPolicy:
     policy = ReportingPolicy.current()
     for name, value in fields.items():
         setattr(policy, name, value)
-    policy.full_clean()
-    policy.save()
+    save_checked(policy)
     return policy
 
 

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from governance.exports import Column
 from governance.history import history_entries
@@ -20,6 +21,7 @@ from governance.listing import filtered_list
 from governance.permissions import editor_required, reviewer_required
 from governance.roles import can_edit_records, can_review
 from governance.scoping import get_visible_or_404
+from governance.versioning import StaleRecord, show_stale
 from supervision import selectors, services
 from supervision.filters import ReportFilter
 from supervision.forms import CloseForm, ReasonForm, RectificationForm, ReportCreateForm, ReportEditForm
@@ -46,7 +48,7 @@ def _report(request, public_id):
     return get_visible_or_404(selectors.reports_visible_to(request.user), public_id=public_id)
 
 
-@require_GET
+@require_safe
 @login_required
 def index(request):
     return filtered_list(
@@ -62,7 +64,7 @@ def index(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def report_new(request):
     villages = villages_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
@@ -114,7 +116,7 @@ def _new_context(request, villages) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def report_detail(request, public_id):
     report = _report(request, public_id)
@@ -135,16 +137,18 @@ def report_detail(request, public_id):
     return render(request, "supervision/report_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def report_edit(request, public_id):
     report = _report(request, public_id)
-    form = ReportEditForm(request.POST or None, instance=report, initial={"version": report.version})
+    form = ReportEditForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_update(
                 report=report, user=request.user, version=form.cleaned_data["version"], data=form.cleaned_data
             )
+        except StaleRecord as exc:
+            show_stale(form, exc, url=reverse("supervision:report_detail", args=[report.public_id]))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -257,7 +261,7 @@ def exception_open(request, code, period_key):
     return redirect(target if safe else "supervision:index")
 
 
-@require_GET
+@require_safe
 @login_required
 def grid_default(request):
     """The month grid picked in the period picker (``?township=&period=2026-10``), else the month
@@ -274,7 +278,7 @@ def grid_default(request):
     return redirect("supervision:grid", township.code, year, month)
 
 
-@require_GET
+@require_safe
 @login_required
 def grid(request, code, year, month):
     township = get_visible_or_404(townships_visible_to(request.user), code=code)
@@ -307,7 +311,7 @@ def grid(request, code, year, month):
     return render(request, "supervision/grid.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def health(request, code):
     township = get_visible_or_404(townships_visible_to(request.user), code=code)
@@ -317,7 +321,7 @@ def health(request, code):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def completeness(request):
     today = timezone.localdate()

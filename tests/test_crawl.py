@@ -2,8 +2,12 @@
 
 Seeds the Kangding demo once, then follows same-site links breadth-first from the start page. For
 each kind of URL (ids and codes folded together) it visits a few examples. Every page must answer
-200 (or redirect), carry Server-Timing, and show no whole ID number; a link a user is shown must never
-lead to a 404 or 403 page.
+200, or redirect to a page that does (never to the login page of a logged-in user); carry
+Server-Timing, and show no whole ID number; a link a user is shown must never lead to a 404 or 403.
+
+The admin crawl states what each admin page must answer: 200 everywhere, except the add pages of
+records that change only through the portal's services (403, deliberately). An admin locked out of
+the admin altogether therefore fails it, as does any page answering 500.
 """
 
 from __future__ import annotations
@@ -61,6 +65,14 @@ def crawl(client: Client, start: str) -> tuple[dict[str, int], list[str]]:
         response = client.get(url)
         visited[url] = response.status_code
         if response.status_code in (301, 302):
+            # Follow it: the page it leads to must answer too. Nobody the crawl runs as (logged-in
+            # users, or anyone on the public board) may be sent to the login page.
+            parts = urlsplit(urljoin(url, response["Location"]))
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.path == "/accounts/login/":
+                problems.append(f"{url} redirected to the login page (linked from {source})")
+            elif not target.startswith(SKIP):
+                queue.appendleft((target, url))
             continue
         if response.status_code != 200:
             problems.append(f"{url} answered {response.status_code} (linked from {source})")
@@ -86,8 +98,41 @@ def crawl(client: Client, start: str) -> tuple[dict[str, int], list[str]]:
     return visited, problems
 
 
+# Records that change only through the portal's services (which enforce the rules and jurisdiction):
+# the admin shows them and their history but refuses to add them. Login-throttling records are
+# written by django-axes alone.
+ADMIN_ADD_REFUSED = {
+    "cadres.person",
+    "cadres.idnumberreveal",
+    "cadres.post",
+    "cadres.evaluation",
+    "cadres.development",
+    "cadres.reservecadre",
+    "cadres.reservetraining",
+    "decisions.matter",
+    "decisions.step",
+    "decisions.attachment",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
+# One-row settings: a second row cannot be added once the first exists.
+ADMIN_SINGLETONS = {"cadres.reservequota", "decisions.decisionpolicy", "supervision.reportingpolicy"}
+
+
+def expected_admin_status(model, page: str) -> int:
+    """What an admin must get on ``page`` (changelist, add, change, history) of ``model``."""
+    label = model._meta.label_lower
+    if page == "add" and (
+        label in ADMIN_ADD_REFUSED or (label in ADMIN_SINGLETONS and model._default_manager.exists())
+    ):
+        return 403
+    return 200
+
+
 def crawl_admin(user) -> tuple[dict[str, int], list[str]]:
-    """Every registered model's list, add, change and history page in the Django admin."""
+    """Every registered model's list, add, change and history page in the Django admin, each
+    checked against the status it must answer."""
     from django.contrib import admin
     from django.urls import NoReverseMatch, reverse
 
@@ -96,17 +141,20 @@ def crawl_admin(user) -> tuple[dict[str, int], list[str]]:
     visited, problems = {}, []
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        urls = [reverse(f"{prefix}_changelist")]
+        pages = [("changelist", reverse(f"{prefix}_changelist"))]
         with contextlib.suppress(NoReverseMatch):
-            urls.append(reverse(f"{prefix}_add"))
+            pages.append(("add", reverse(f"{prefix}_add")))
         obj = model._default_manager.order_by("pk").first()
         if obj is not None:
-            urls += [reverse(f"{prefix}_change", args=[obj.pk]), reverse(f"{prefix}_history", args=[obj.pk])]
-        for url in urls:
+            pages += [
+                ("change", reverse(f"{prefix}_change", args=[obj.pk])),
+                ("history", reverse(f"{prefix}_history", args=[obj.pk])),
+            ]
+        for page, url in pages:
             status = visited[url] = client.get(url).status_code
-            # 403: the admin is deliberately view-only for records that change through services.
-            if status not in (200, 403):
-                problems.append(f"{url} answered {status}")
+            expected = expected_admin_status(model, page)
+            if status != expected:
+                problems.append(f"{url} answered {status}, expected {expected}")
     return visited, problems
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from governance.integrity import save_checked
 from villages.models import PartyBranch, Township, Village
 
 
@@ -24,8 +25,7 @@ def village_create(
     village = Village(
         township=township, code=code, name=name, kind=kind, valid_from=valid_from, name_bo=name_bo
     )
-    village.full_clean()
-    village.save()
+    save_checked(village)
     branch_ensure_for_village(village=village, full_members=branch_members)
     return village
 
@@ -48,6 +48,5 @@ def branch_ensure_for_village(*, village: Village, full_members: int = 0) -> Par
             full_members=full_members,
             start_date=village.valid_from,
         )
-        branch.full_clean()
-        branch.save()
+        save_checked(branch)
     return branch

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from governance.exports import Column
 from governance.history import history_entries
@@ -24,7 +24,7 @@ VILLAGE_COLUMNS = [
 ]
 
 
-@require_GET
+@require_safe
 @login_required
 def village_list(request):
     return filtered_list(
@@ -38,7 +38,7 @@ def village_list(request):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def village_detail(request, code):
     village = get_visible_or_404(villages_visible_to(request.user), code=code)

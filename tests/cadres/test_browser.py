@@ -23,7 +23,7 @@ pytestmark = [
 
 PHONE = {"width": 375, "height": 740}
 BIRTH_DATE = dt.date(1990, 5, 17)
-ID_NUMBER = idnumbers.make_id_number(area="513301", birth_date=BIRTH_DATE, sequence=123)
+ID_NUMBER = "513301199005171236"  # hand-computed: weighted sum 270 ≡ 6 (mod 11) → "6"
 
 
 def _no_sideways_scroll(page, viewport):
@@ -35,7 +35,7 @@ def _shows_only_masked(page):
     content = page.content()
     assert ID_NUMBER not in content
     assert ID_NUMBER[:17] not in content  # not even without the check character
-    assert idnumbers.mask(ID_NUMBER) in content
+    assert "513301********1236" in content
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_a_person_is_registered_posted_benched_and_walked_through_the_four_steps
     _shows_only_masked(page)
     _no_sideways_scroll(page, viewport)
     person = Person.objects.get(name="次仁测试")
-    assert person.id_number_masked == idnumbers.mask(ID_NUMBER)
+    assert person.id_number_masked == "513301********1236"
 
     # Give them a post, straight from their page.
     page.get_by_role("link", name="新增任职").click()

@@ -58,6 +58,15 @@ def test_the_branch_talk_is_due_within_one_month(applicant):
     services.development_record_talk(development=applicant, talked_on=dt.date(2023, 4, 1))
 
 
+def test_a_month_after_the_last_day_of_january_is_the_last_day_of_february(village):
+    person = PersonFactory(home_village=village, birth_date=dt.date(1995, 1, 1))
+    late = services.development_apply(person=person, village=village, applied_on=dt.date(2023, 1, 31))
+    with pytest.raises(ValidationError) as exc:
+        services.development_record_talk(development=late, talked_on=dt.date(2023, 3, 1))
+    assert _messages(exc) == [services.DEV_TALK_LATE % {"latest": "2023-02-28"}]
+    services.development_record_talk(development=late, talked_on=dt.date(2023, 2, 28))
+
+
 def test_an_applicant_becomes_an_activist_only_after_the_branch_talk(applicant):
     with pytest.raises(ValidationError) as exc:
         services.development_make_activist(development=applicant, on=dt.date(2023, 4, 1))
@@ -126,12 +135,16 @@ def test_conversion_waits_until_probation_is_over(probationary):
     assert development.stage == DevelopmentStage.FULL_MEMBER
 
 
-@pytest.mark.parametrize(("months", "ok"), [(5, False), (6, True), (12, True), (13, False)])
-def test_probation_extends_by_6_to_12_months(probationary, months, ok):
+@pytest.mark.parametrize(
+    ("months", "ends"),
+    [(5, None), (6, dt.date(2025, 12, 1)), (7, dt.date(2026, 1, 1)), (12, dt.date(2026, 6, 1)), (13, None)],
+)
+def test_probation_extends_by_6_to_12_months(probationary, months, ends):
     on = dt.date(2025, 5, 1)
-    if ok:
+    if ends:
         development = services.development_extend_probation(development=probationary, on=on, months=months)
-        assert development.probation_ends_on == services.add_months(dt.date(2025, 6, 1), months)
+        # Probation first ended on 2025-06-01; the extension counts from there.
+        assert development.probation_ends_on == ends
     else:
         with pytest.raises(ValidationError) as exc:
             services.development_extend_probation(development=probationary, on=on, months=months)

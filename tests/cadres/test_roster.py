@@ -83,3 +83,23 @@ def test_the_roster_and_village_page_show_the_benchs_3512_status(
         content = staff_client.get(url).content.decode()
         assert expected in content, url
         assert f'">{label}</span>' in content, url
+
+
+@pytest.mark.parametrize(("days", "ending"), [(-1, False), (0, True), (1, True), (90, True), (91, False)])
+def test_a_term_ends_soon_from_today_to_90_days_ahead_on_the_roster_list_and_home_page(
+    staff_client, village, days, ending
+):
+    """DESIGN §4 via the portal's rule: an open post whose term ends today or within 90 days. The roster,
+    the post list's filter and the home page count must agree at each boundary."""
+    today = timezone.localdate()
+    post = PostFactory(
+        village=village, start_date=today - dt.timedelta(days=1000), term_end=today + dt.timedelta(days=days)
+    )
+    rule = f"term ending in {days} days is {'' if ending else 'not '}ending soon (0-90 days)"
+    roster = roster_for(village=village, on=today)
+    assert (post in roster["ending_soon"]) is ending, rule
+    listed = staff_client.get(reverse("cadres:post_list"), {"ending": "true"}).context["object_list"]
+    assert (post in listed) is ending, rule
+    home = staff_client.get(reverse("home")).content.decode()
+    count = "1" if ending else "0"
+    assert f'<a href="{reverse("cadres:post_list")}?ending=true">{count}</a>' in home, rule

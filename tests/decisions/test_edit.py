@@ -26,6 +26,7 @@ def edit_data(**changes):
         "amount": "880000",
         "description": "硬化村道3.2公里。",
         "planned_completion": "2025-11-30",
+        "version": "1",  # the matter as the form was opened (governance.versioning)
     }
     return {**data, **changes}
 
@@ -36,6 +37,7 @@ def fields(**changes):
         **data,
         "amount": Decimal(data["amount"]) if data["amount"] else None,
         "planned_completion": dt.date.fromisoformat(data["planned_completion"]),
+        "version": int(data["version"]),
     }
 
 

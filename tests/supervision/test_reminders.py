@@ -96,3 +96,16 @@ def test_the_home_panel_shows_the_same_list(people, village, march, monkeypatch)
 
 def test_admins_get_no_home_panel(admin_user):
     assert home_panel(user=admin_user) is None
+
+
+def test_on_the_due_date_itself_the_report_is_due_soon_and_the_day_after_overdue(people, village, march):
+    staff, _ = people
+    assert _keys(due_reports_for(staff, today=dt.date(2025, 4, 5))) == {(village.code, "2025-03", "due_soon")}
+    assert _keys(due_reports_for(staff, today=dt.date(2025, 4, 6))) == {(village.code, "2025-03", "overdue")}
+
+
+def test_reminders_look_back_60_days_and_no_further(people, village, march):
+    staff, _ = people
+    # Due 2025-04-05: 2025-06-04 is 60 days later (25 + 31 + 4), the last day it is still reminded of.
+    assert _keys(due_reports_for(staff, today=dt.date(2025, 6, 4))) == {(village.code, "2025-03", "overdue")}
+    assert due_reports_for(staff, today=dt.date(2025, 6, 5)) == []

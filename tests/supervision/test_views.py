@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from supervision.models import Kind, LockException, Rectification, Report
 from supervision.selectors import latest_due_month
 from tests.factories import CountyOfficialFactory, VillageFactory
+from tests.helpers import row_starting, section
+from tests.supervision.conftest import local
 from tests.supervision.factories import PeriodFactory, RectificationFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -228,7 +230,7 @@ def test_editing_saves_and_a_stale_version_is_refused(staff_client, draft):
     assert staff_client.get(edit).status_code == 200
     assert staff_client.post(edit, {"version": draft.version, "summary": "第一次"}).status_code == 302
     response = staff_client.post(edit, {"version": draft.version, "summary": "第二次"})
-    assert "该报告已被他人修改" in response.content.decode()
+    assert "在您编辑期间" in response.content.decode()
     draft.refresh_from_db()
     assert draft.summary == "第一次"
 
@@ -447,10 +449,58 @@ def test_the_village_page_shows_recent_reports_and_open_items(staff_client, vill
     assert "村务监督报告" in body and "公开栏未更新" in body
 
 
-def test_the_dashboard_shows_completeness(official_client, draft):
-    body = official_client.get(reverse("dashboard")).content.decode()
-    assert "监督报告完整率与及时率" in body
+@pytest.fixture
+def april_20(monkeypatch):
+    """Fifteen days after 2025年3月's due date (2025-04-05): March is the month being collected."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: local(2025, 4, 20, 10))
 
 
-def test_the_home_page_lists_due_reports(staff_client, village, month):
-    assert staff_client.get(reverse("home")).status_code == 200
+def test_the_dashboard_shows_completeness(official_client, township, other_township, march, april_20):
+    # 姑咱镇: 4 villages, one on time, one late, one draft, one missing; 新都桥镇: 2, one on time.
+    # Hand-computed: 姑咱镇 2/4 = 50.0% complete, 1/4 = 25.0% on time; 新都桥镇 1/2 = 50.0% and 50.0%;
+    # county 3/6 = 50.0% complete, 2/6 = 33.3% on time.
+    for at in (local(2025, 4, 3), local(2025, 4, 8)):
+        ReportFactory(
+            village=VillageFactory(township=township),
+            period=march,
+            status="submitted",
+            first_submitted_at=at,
+            submitted_at=at,
+        )
+    ReportFactory(village=VillageFactory(township=township), period=march)
+    VillageFactory(township=township)
+    ReportFactory(
+        village=VillageFactory(township=other_township),
+        period=march,
+        status="approved",
+        first_submitted_at=local(2025, 4, 5, 23, 59, 59),
+        submitted_at=local(2025, 4, 5, 23, 59, 59),
+    )
+    VillageFactory(township=other_township)
+    panel = section(official_client.get(reverse("dashboard")).content.decode(), "监督报告完整率与及时率")
+    assert "2025年3月月报" in panel
+    # township, expected, completeness, timeliness
+    rule = "completeness = submitted / expected, timeliness = on time / expected (DESIGN §5)"
+    assert row_starting(panel, "姑咱镇") == ["姑咱镇", "4", "50.0%", "25.0%"], rule
+    assert row_starting(panel, "新都桥镇") == ["新都桥镇", "2", "50.0%", "50.0%"], rule
+    assert row_starting(panel, "合计") == ["合计", "6", "50.0%", "33.3%"], rule
+
+
+def test_the_home_page_lists_due_reports(staff_client, village, township, march, april_20):
+    missing = VillageFactory(township=township, name="姑咱示例02村")
+    done = VillageFactory(township=township, name="姑咱示例03村")
+    draft = ReportFactory(village=village, period=march)
+    ReportFactory(
+        village=done,
+        period=march,
+        status="submitted",
+        first_submitted_at=local(2025, 4, 2),
+        submitted_at=local(2025, 4, 2),
+    )
+    panel = section(staff_client.get(reverse("home")).content.decode(), "待提交的监督报告")
+    assert "2025年3月月报" in panel and "截止 2025-04-05" in panel
+    assert "逾期 15 天" in panel, "2025-04-20 is 15 days after the due date 2025-04-05"
+    assert "2 个村（社区）" in panel, "the draft and the missing village are due; the submitted one is not"
+    assert f'href="{url("report_detail", draft.public_id)}"' in panel
+    assert f"{url('report_new')}?village={missing.code}&amp;period=2025-03" in panel
+    assert done.name not in panel

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from governance.versioning import StaleRecord
 from supervision import services
 from supervision.models import Report
 from tests.cadres.factories import PostFactory
@@ -137,10 +138,10 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_nothing_is_overwritte
     services.report_update(
         report=report, user=staff, version=opened_at, data={"summary": "甲的修改"}, today=APRIL
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(StaleRecord) as exc:
         services.report_update(
             report=report, user=colleague, version=opened_at, data={"summary": "乙的修改"}, today=APRIL
         )
-    assert exc.value.messages == [services.REPORT_CHANGED % {"yours": opened_at, "current": opened_at + 1}]
+    assert "在您编辑期间" in exc.value.messages[0] and "您的修改尚未保存" in exc.value.messages[0]
     report.refresh_from_db()
     assert report.summary == "甲的修改"

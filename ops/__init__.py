@@ -1,0 +1,1 @@
+"""Operations tooling: backups, a throw-away PostgreSQL, the production smoke test and the load test."""

@@ -1,0 +1,241 @@
+"""Send fuzzed requests as one user and collect every server error, with what caused it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from tests.fuzz import strategies as fs
+from tests.fuzz.discovery import Discovery, Leaf, route_of
+from tests.fuzz.html import Field, Form
+
+FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "0"))
+
+
+@dataclass
+class Failure:
+    role: str
+    method: str
+    url: str
+    data: object
+    status: int
+    error: str
+
+    def __str__(self) -> str:
+        data = repr(self.data)
+        data = data if len(data) < 600 else data[:600] + "…"
+        return f"[{self.role}] {self.method} {self.url[:300]} → {self.status}\n  data: {data}\n  {self.error}"
+
+
+@dataclass
+class Session:
+    """One role's browser: a test Client that never raises, each request in its own savepoint.
+
+    A request that fails with a database error would otherwise leave the test's transaction aborted
+    and every later request failing with it.
+    """
+
+    role: str
+    user: object | None
+    failures: list[Failure]
+    client: Client = field(init=False)
+    requests: int = 0
+
+    def __post_init__(self):
+        self.client = Client(raise_request_exception=False)
+        self.log_in()
+
+    def log_in(self):
+        # A fuzzed form may have logged the user out or changed their password: start fresh.
+        self.client = Client(raise_request_exception=False)
+        if self.user is not None:
+            self.client.force_login(self.user)
+
+    def request(self, method, url, *, body=None, multipart=None, data=None, headers=None):
+        self.requests += 1
+        sid = transaction.savepoint()
+        try:
+            if method == "GET":
+                response = self.client.get(url, headers=headers)
+            elif multipart is not None:
+                response = self.client.post(url, data=multipart, headers=headers)
+            else:
+                response = self.client.post(
+                    url, data=body or "", content_type="application/x-www-form-urlencoded", headers=headers
+                )
+            if response.streaming:
+                b"".join(response.streaming_content)  # an export fails while streaming, not before
+        except Exception as exc:  # noqa: BLE001 (the client or a stream raised: the same as a 500)
+            transaction.savepoint_rollback(sid)
+            transaction.set_rollback(False)
+            self._record(method, url, data, 500, "".join(traceback.format_exception(exc)[-3:]))
+            return None
+        if response.status_code >= 500:
+            transaction.savepoint_rollback(sid)
+            transaction.set_rollback(False)
+            error = "".join(traceback.format_exception(*response.exc_info)[-4:]) if response.exc_info else ""
+            self._record(method, url, data, response.status_code, error)
+        else:
+            transaction.savepoint_commit(sid)
+        return response
+
+    def _record(self, method, url, data, status, error):
+        self.failures.append(Failure(self.role, method, url, data, status, error.strip()))
+
+
+def run_examples(key: str, examples: int, body) -> None:
+    """Run ``body(data)`` for ``examples`` hypothesis examples, seeded by ``key`` (repeatable runs).
+
+    ``body`` records failures instead of raising, so nothing is shrunk: the run stays bounded.
+    """
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @seed(zlib.crc32(key.encode()) ^ FUZZ_SEED)
+    @given(st.data())
+    def run(data):
+        body(data)
+
+    run()
+
+
+# ------------------------------------------------------------------ building requests
+
+
+def baseline(fld: Field) -> str | None:
+    """What a user who fills the form in sensibly sends for ``fld`` (None: nothing is sent)."""
+    if fld.kind in ("checkbox", "radio"):
+        return fld.value if fld.checked or fld.kind == "radio" and fld.options else None
+    if fld.kind == "select":
+        real = [o for o in fld.options if o]
+        return fld.value or (real[0] if real else "")
+    if fld.kind == "submit":
+        return fld.options[0] if fld.options else fld.value
+    if fld.value:
+        return fld.value
+    if fld.kind == "date":
+        return dt.date.today().isoformat()
+    if fld.kind == "number":
+        return fld.attrs.get("min") or "1"
+    if fld.kind == "email":
+        return "someone@example.org"
+    if fld.kind == "file":
+        return None
+    return "测试内容" if fld.kind == "textarea" else "测试"
+
+
+def draw_form_data(data, form: Form) -> list[tuple[str, str]]:
+    """The form as sent: either one field fuzzed and the others filled in sensibly (to get past the
+    form to the rules behind it), or many fields fuzzed, dropped or repeated."""
+    names = sorted(form.fields)
+    pairs: list[tuple[str, str]] = []
+    only = data.draw(st.sampled_from(names)) if names and data.draw(st.booleans()) else None
+    for name in names:
+        fld = form.fields[name]
+        base = baseline(fld)
+        if only is not None:
+            action = "fuzz" if name == only else "keep"
+        else:
+            action = data.draw(st.sampled_from(["keep", "fuzz", "fuzz", "drop", "repeat"]))
+        if action == "keep":
+            if base is not None:
+                pairs.append((name, base))
+            continue
+        if action == "drop":
+            continue
+        value = data.draw(fs.value_for(fld.kind, options=fld.options, baseline=base or ""))
+        pairs.append((name, value))
+        if action == "repeat":
+            pairs.append((name, data.draw(fs.value_for(fld.kind, options=fld.options, baseline=base or ""))))
+    if data.draw(st.integers(min_value=0, max_value=9)) == 0:
+        pairs.append((data.draw(st.sampled_from(["id", "pk", "user", "next", "format"])), data.draw(fs.anything)))
+    return pairs
+
+
+def post_form(session: Session, data, form: Form) -> None:
+    pairs = draw_form_data(data, form)
+    url = form.action
+    if "multipart" in form.enctype:
+        multipart: dict[str, list] = {}
+        for name, value in pairs:
+            multipart.setdefault(name, []).append(fs.wire_text(value))
+        for name, fld in form.fields.items():
+            if fld.kind == "file" and data.draw(st.booleans()):
+                content = data.draw(
+                    st.sampled_from([b"", b"%PDF-1.4\n%%EOF", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"\x00" * 64])
+                )
+                filename = fs.wire_text(data.draw(st.sampled_from(["a.pdf", "b.png", "c.jpg", "d.exe", ""])))
+                multipart[name] = [SimpleUploadedFile(filename or "x", content)]
+        response = session.request("POST", url, multipart=multipart, data=pairs)
+    else:
+        response = session.request("POST", url, body=fs.encode_pairs(pairs), data=pairs)
+    # What the user sees next: a record saved with an odd value must not break its own page.
+    if response is not None and response.status_code in (302, 303):
+        location = response.get("Location", "")
+        if route_of(location) is not None:
+            session.request("GET", location, data={"after": url})
+
+
+def get_page(session: Session, data, discovery: Discovery, route: str, global_params: list[str]) -> None:
+    url = data.draw(st.sampled_from(discovery.pages[route]))
+    known = discovery.get_params.get(route, {})
+    names = sorted(known)
+    pairs: list[tuple[str, str]] = []
+    if names:
+        chosen = data.draw(st.lists(st.sampled_from(names), max_size=len(names) + 1))
+        for name in chosen:
+            kind = discovery.get_kinds.get((route, name), "text")
+            pairs.append((name, data.draw(fs.value_for(kind, options=sorted(known[name]), baseline=""))))
+    if global_params and data.draw(st.booleans()):
+        # A parameter another page takes: views read more of request.GET than their forms show.
+        pairs.append((data.draw(st.sampled_from(global_params)), data.draw(fs.anything)))
+    base, _, query = url.partition("?")
+    query = "&".join(p for p in [query if data.draw(st.booleans()) else "", fs.encode_pairs(pairs)] if p)
+    headers = {"HX-Request": "true"} if data.draw(st.booleans()) else None
+    session.request("GET", base + ("?" + query if query else ""), data=pairs, headers=headers)
+
+
+def _path_value(data, name: str, converter, pool: dict[str, set[str]]) -> str:
+    choices = []
+    if pool.get(name):
+        choices.append(st.sampled_from(sorted(pool[name])))
+    if converter is not None:
+        choices.append(st.from_regex(converter.regex, fullmatch=True))
+        if type(converter).__name__ == "IntConverter":
+            choices.append(st.integers(min_value=0, max_value=10**30).map(str))
+    choices.append(fs.anything.filter(lambda v: v and "/" not in v))
+    return data.draw(st.one_of(*choices))
+
+
+def fuzz_path(session: Session, data, leaf: Leaf, pool: dict[str, set[str]]) -> None:
+    """A URL of ``leaf`` with real keys, random keys of the converter's shape, or junk."""
+    fmt, params = data.draw(st.sampled_from(leaf.formats)) if leaf.formats else ("", ())
+    if data.draw(st.booleans()) or not leaf.formats:
+        path = data.draw(st.from_regex(leaf.regex, fullmatch=True))
+    else:
+        path = fmt % {name: _path_value(data, name, leaf.converters.get(name), pool) for name in params}
+    url = "/" + fs.encode(path).replace("%2F", "/")
+    if data.draw(st.booleans()):
+        session.request("GET", url, data=None)
+    else:
+        pairs = [(data.draw(st.sampled_from(["reason", "on", "version", "x"])), data.draw(fs.anything))]
+        session.request("POST", url, body=fs.encode_pairs(pairs), data=pairs)
+
+
+def url_path(url: str) -> str:
+    return urlsplit(url).path

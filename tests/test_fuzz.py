@@ -1,0 +1,135 @@
+"""No input makes the portal answer 5xx: a property-based fuzz test over every URL, form and parameter.
+
+Seeds the Kangding demo (every app's demo data, through its AppConfig hook), then for each role
+(township staff, county official, admin, anonymous):
+
+1. crawls the pages the role is shown, reading each page's links and forms (tests/fuzz/discovery.py);
+2. requests every page found with hypothesis-generated GET parameters: the names its filter forms
+   and links use, plus ones other pages take (tests/fuzz/runner.py ``get_page``);
+3. posts every form found (hidden fields such as csrf and version included) with one field fuzzed
+   and the others filled in sensibly, or many fields fuzzed, dropped or repeated, then opens the page
+   the form redirects to (``post_form``);
+4. requests every pattern of the URL resolver with real keys, random keys of each converter's shape
+   and junk in its path (``fuzz_path``).
+
+Values (tests/fuzz/strategies.py): arbitrary unicode with NUL bytes and lone surrogates sent as the
+bytes a client would send, huge, negative and float numbers, dates such as 0001-01-01, 9999-12-31,
+0000-00-00 and 2026-02-30, period keys such as 0000-01, 9999-12 and 2026-Q5, codes of every length,
+very long strings, empty values and repeated keys.
+
+Every request must answer below 500; failures are collected and printed together (role, method,
+URL, data and the exception). The run is bounded and repeatable: ``FUZZ_EXAMPLES`` examples per
+target (default 3) with a fixed seed per target; ``FUZZ_SEED`` picks other examples and
+``FUZZ_EXAMPLES=30`` makes a longer run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter, defaultdict
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from hypothesis import strategies as st
+
+from governance.models import User
+from tests.fuzz.discovery import Discovery, crawl, url_leaves
+from tests.fuzz.runner import Session, fuzz_path, get_page, post_form, run_examples
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("fuzz")]
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+# Township staff first: their posts create the records the county official then reviews.
+ROLES = [("township staff", "township"), ("county official", "county"), ("admin", "admin"), ("anonymous", None)]
+PER_ROUTE = 6
+MAX_PAGES = 300
+
+
+def _post_order(key) -> tuple:
+    """App forms before the admin's, deletions last: a fuzzed delete must not empty what follows."""
+    route = key[0]
+    return (route.startswith("admin/"), "delete" in route, key)
+
+
+def _fuzz_role(role: str, user, leaves, failures, stats) -> None:
+    session = Session(role, user, failures)
+    discovery = Discovery()
+    starts = ["/", "/public/"] + (["/admin/"] if user is not None and user.is_superuser else [])
+    crawl(session, starts, discovery=discovery, per_route=PER_ROUTE, max_pages=MAX_PAGES)
+    stats[role]["pages crawled"] = session.requests
+    clock = time.perf_counter()
+    stats[role]["routes"] = len(discovery.pages)
+    stats[role]["forms"] = len(discovery.post_forms)
+
+    global_params = sorted({name for params in discovery.get_params.values() for name in params})
+    for route in sorted(discovery.pages):
+        run_examples(
+            f"{role} GET {route}",
+            EXAMPLES,
+            lambda data, route=route: get_page(session, data, discovery, route, global_params),
+        )
+
+    stats[role]["GET s"], clock = round(time.perf_counter() - clock), time.perf_counter()
+    for key in sorted(discovery.post_forms, key=_post_order):
+        forms = discovery.post_forms[key]
+        session.log_in()
+        run_examples(
+            f"{role} POST {key}",
+            EXAMPLES,
+            lambda data, forms=forms: post_form(session, data, data.draw(st.sampled_from(forms))),
+        )
+
+    stats[role]["POST s"], clock = round(time.perf_counter() - clock), time.perf_counter()
+    session.log_in()
+    admin = user is not None and user.is_superuser
+    for leaf in leaves:
+        # The admin's hundreds of patterns answer anyone else with the same redirect: one example.
+        examples = EXAMPLES if admin or not leaf.route.startswith("admin/") else 1
+        run_examples(
+            f"{role} path {leaf.route}",
+            examples,
+            lambda data, leaf=leaf: fuzz_path(session, data, leaf, discovery.kwarg_pool),
+        )
+    stats[role]["path s"] = round(time.perf_counter() - clock)
+    stats[role]["requests"] = session.requests
+
+
+@pytest.fixture
+def _quiet_request_log():
+    """Thousands of 4xx warnings would only slow the run: failures are collected with their traceback."""
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+def test_no_request_from_any_role_makes_the_server_fail(monkeypatch, _quiet_request_log):
+    monkeypatch.setenv("DEMO_PASSWORD", "fuzz-demo-pass-123")
+    call_command("seed_demo", stdout=StringIO())
+    leaves = url_leaves()
+    failures: list = []
+    stats: dict = defaultdict(Counter)
+    only = os.environ.get("FUZZ_ROLES")  # e.g. FUZZ_ROLES=township,anonymous while fixing one role
+    for role, username in ROLES:
+        if only and (username or "anonymous") not in only.split(","):
+            continue
+        started = time.perf_counter()
+        user = User.objects.get(username=username) if username else None
+        _fuzz_role(role, user, leaves, failures, stats)
+        stats[role]["seconds"] = round(time.perf_counter() - started)
+
+    print({role: dict(counts) for role, counts in stats.items()})
+    # One line per distinct cause (same URL pattern, same exception), with its first example.
+    distinct = {}
+    for failure in failures:
+        distinct.setdefault((failure.method, failure.error.splitlines()[-1:] and failure.error[-200:]), failure)
+    report = "\n\n".join(str(failure) for failure in distinct.values())
+    assert not failures, f"{len(failures)} requests answered 5xx ({len(distinct)} distinct):\n\n{report}"
+    # The discovery found something to fuzz for each role (a broken crawl must not pass quietly).
+    assert all(counts["routes"] >= 2 for counts in stats.values()), stats
