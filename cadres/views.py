@@ -51,7 +51,7 @@ from governance.listing import filtered_list, list_context, render_list
 from governance.permissions import editor_required
 from governance.roles import can_edit_records
 from governance.scoping import get_visible_or_404
-from governance.versioning import StaleRecord, show_stale
+from governance.versioning import StaleRecord, form_status, show_stale
 from villages.selectors import villages_visible_to
 
 
@@ -60,7 +60,7 @@ def _form_page(request, form, *, title: str, back: str, submit: str = ""):
         request,
         "cadres/form.html",
         {"form": form, "title": title, "back": back, "submit": submit or _("保存")},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

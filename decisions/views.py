@@ -39,7 +39,7 @@ from governance.listing import filtered_list
 from governance.permissions import editor_required
 from governance.roles import can_edit_records
 from governance.scoping import get_visible_or_404
-from governance.versioning import StaleRecord, show_stale
+from governance.versioning import StaleRecord, form_status, show_stale
 
 MATTER_COLUMNS = [
     Column(gettext_lazy("乡镇（街道）"), lambda m: m.village.township.name),
@@ -85,7 +85,7 @@ def matter_create(request):
         else:
             messages.success(request, _("事项已创建，请录入提议。"))
             return redirect("decisions:matter_detail", public_id=matter.public_id)
-    return render(request, "decisions/matter_form.html", {"form": form})
+    return render(request, "decisions/matter_form.html", {"form": form}, status=form_status(form))
 
 
 _EDITABLE_FIELDS = ("title", "category", "amount", "description", "planned_completion")
@@ -111,7 +111,8 @@ def matter_edit(request, public_id):
         else:
             messages.success(request, _("事项已修改，修改前后的内容记录在修改记录中。"))
             return redirect("decisions:matter_detail", public_id=matter.public_id)
-    return render(request, "decisions/matter_form.html", {"form": form, "matter": matter})
+    context = {"form": form, "matter": matter}
+    return render(request, "decisions/matter_form.html", context, status=form_status(form))
 
 
 # Step kind → (form class, service call with the form's cleaned data).

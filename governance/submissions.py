@@ -71,6 +71,7 @@ class SubmissionOnceMiddleware:
                     claim = Submission.objects.create(token=token, user=request.user, path=request.path[:300])
             except IntegrityError:
                 return self._repeat(request, token)
+            Submission.objects.filter(user=request.user, created_at__lt=timezone.now() - KEEP_CLAIMS).delete()
             response = self.get_response(request)
             if response.status_code in (301, 302, 303) and response.get("Location"):
                 claim.redirect_to = response["Location"][:500]
@@ -79,7 +80,6 @@ class SubmissionOnceMiddleware:
                 transaction.set_rollback(True)  # an error page: nothing of this request is kept
             else:
                 claim.delete()  # a page rendered in place (no redirect): nothing to replay
-            Submission.objects.filter(user=request.user, created_at__lt=timezone.now() - KEEP_CLAIMS).delete()
         return response
 
     def _repeat(self, request, token: uuid.UUID):

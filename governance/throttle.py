@@ -39,12 +39,20 @@ def client_ip(request) -> str | None:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= count:
-            candidate = forwarded[-count]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass  # a garbled header: fall back to the proxy's own address
-    return request.META.get("REMOTE_ADDR")
+            address = _valid_address(forwarded[-count])
+            if address:
+                return address
+        # No or a garbled header: count the proxy's own address rather than nothing.
+    return _valid_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_address(text: str) -> str | None:
+    """``text`` as an IP address, or None (an empty REMOTE_ADDR, as on a Unix socket, would
+    otherwise reach the database's inet column and fail)."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 def _window_start(request) -> dt.datetime:

@@ -93,3 +93,9 @@ def show_stale(form, exc: StaleRecord, *, url: str) -> None:
         data = form.data.copy()
         data["version"] = str(form.stale_record.version)
         form.data = data
+
+
+def form_status(form) -> int:
+    """The status of a page showing ``form``: 400 when it comes back with errors, else 200. One rule
+    for every app, so a client (or a test) can tell a refused submission from a page view."""
+    return 400 if form.is_bound and form.errors else 200

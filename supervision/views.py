@@ -21,7 +21,7 @@ from governance.listing import filtered_list
 from governance.permissions import editor_required, reviewer_required
 from governance.roles import can_edit_records, can_review
 from governance.scoping import get_visible_or_404
-from governance.versioning import StaleRecord, show_stale
+from governance.versioning import StaleRecord, form_status, show_stale
 from supervision import selectors, services
 from supervision.filters import ReportFilter
 from supervision.forms import CloseForm, ReasonForm, RectificationForm, ReportCreateForm, ReportEditForm
@@ -88,7 +88,8 @@ def report_new(request):
         else:
             messages.success(request, _("报告已保存。") if report.status == "draft" else _("报告已提交。"))
             return redirect("supervision:report_detail", report.public_id)
-    return render(request, "supervision/report_new.html", {"form": form, **_new_context(request, villages)})
+    context = {"form": form, **_new_context(request, villages)}
+    return render(request, "supervision/report_new.html", context, status=form_status(form))
 
 
 def _new_initial(request, villages) -> dict:
@@ -155,7 +156,7 @@ def report_edit(request, public_id):
             messages.success(request, _("报告已保存。"))
             return redirect("supervision:report_detail", report.public_id)
     context = {"report": report, "form": form, "edit_block": services.report_edit_block(report=report)}
-    return render(request, "supervision/report_edit.html", context)
+    return render(request, "supervision/report_edit.html", context, status=form_status(form))
 
 
 def _transition(request, public_id, service, done_message, **kwargs):

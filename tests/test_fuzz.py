@@ -95,6 +95,7 @@ def _fuzz_role(role: str, user, leaves, failures, stats) -> None:
         )
     stats[role]["path s"] = round(time.perf_counter() - clock)
     stats[role]["requests"] = session.requests
+    stats[role]["slowest"] = [(k, round(v, 1)) for k, v in session.seconds.most_common(12)]
 
 
 @pytest.fixture
@@ -124,11 +125,12 @@ def test_no_request_from_any_role_makes_the_server_fail(monkeypatch, _quiet_requ
         _fuzz_role(role, user, leaves, failures, stats)
         stats[role]["seconds"] = round(time.perf_counter() - started)
 
-    print({role: dict(counts) for role, counts in stats.items()})
+    for role, counts in stats.items():
+        print(role, dict(counts))
     # One line per distinct cause (same URL pattern, same exception), with its first example.
     distinct = {}
     for failure in failures:
-        distinct.setdefault((failure.method, failure.error.splitlines()[-1:] and failure.error[-200:]), failure)
+        distinct.setdefault((failure.method, failure.error[-300:]), failure)
     report = "\n\n".join(str(failure) for failure in distinct.values())
     assert not failures, f"{len(failures)} requests answered 5xx ({len(distinct)} distinct):\n\n{report}"
     # The discovery found something to fuzz for each role (a broken crawl must not pass quietly).

@@ -34,7 +34,7 @@ FIELDS = (
     "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image])"
 )
 # aria_snapshot's first line: `- textbox "姓名"`, `- combobox "性别":`, or `- textbox` when unnamed.
-NAMED = re.compile(r'^- [a-z]+ "[^"]*\S[^"]*"')
+NAMED = re.compile(r'^- [a-z]+ "(?P<name>[^"]*\S[^"]*)"')
 # The accessible name must come from a label, not from a placeholder (gone once the user types) or a
 # file input's own "Choose File" button: a <label> with text of its own, aria-labelledby, aria-label
 # or title.
@@ -90,8 +90,9 @@ def pages_with_fields(client: Client, starts: list[str]) -> list[str]:
     return list(found.values())
 
 
-def unlabelled_fields(page, urls: list[str]) -> list[str]:
-    problems = []
+def check_fields(page, urls: list[str]) -> tuple[list[str], set[str]]:
+    """Open each page; the fields without a label, and the accessible names of all the others."""
+    problems, names = [], set()
     for url in urls:
         page.goto(url)
         # Forms folded into <details> count too: open them so their fields are shown.
@@ -102,10 +103,13 @@ def unlabelled_fields(page, urls: list[str]) -> list[str]:
             if not field.is_visible():
                 continue
             snapshot = field.aria_snapshot().splitlines()[0]
-            if not (NAMED.match(snapshot) and field.evaluate(LABEL_SOURCE)):
+            named = NAMED.match(snapshot)
+            if named and field.evaluate(LABEL_SOURCE):
+                names.add(named.group("name").removesuffix(" *"))  # " *" marks a required field
+            else:
                 html = field.evaluate("f => f.outerHTML")[:120]
                 problems.append(f"{url}: {html} has no label (accessible name: {snapshot})")
-    return problems
+    return problems, names
 
 
 @pytest.fixture
@@ -144,8 +148,17 @@ def test_every_field_a_township_user_fills_in_is_labelled(log_in, staff, village
     routes = {_kind_of_url(url).split("?")[0] for url in urls}
     assert {"/cadres/people/new/", "/supervision/new/", "/decisions/new/", "/villages/"} <= routes, routes
     page = log_in("staff")
-    problems = unlabelled_fields(page, urls)
+    problems, names = check_fields(page, urls)
     assert not problems, "\n".join(problems)
+    # Fields of each kind of form were reached: report entry, person, step votes, disclosure, upload.
+    assert {
+        "决策与公开",
+        "身份证号码",
+        "实到人数",
+        "会议类型",
+        "公开地点",
+        "文件（JPEG、PNG或PDF）",
+    } <= names, names
 
 
 def test_every_field_a_county_official_fills_in_is_labelled(log_in, official, seeded):
@@ -153,13 +166,15 @@ def test_every_field_a_county_official_fills_in_is_labelled(log_in, official, se
     routes = {_kind_of_url(url).split("?")[0] for url in urls}
     assert "/supervision/r/<uuid>/" in routes, routes  # the review panel: 退回 with a reason
     page = log_in("official")
-    problems = unlabelled_fields(page, urls)
+    problems, names = check_fields(page, urls)
     assert not problems, "\n".join(problems)
+    assert "原因" in names, names
 
 
 def test_every_field_of_the_public_pages_and_the_login_is_labelled(page, seeded):
     urls = pages_with_fields(_client(), ["/public/", "/public/search/?q=集体", "/accounts/login/"])
     routes = {_kind_of_url(url).split("?")[0] for url in urls}
     assert {"/accounts/login/", "/public/search/"} <= routes, routes
-    problems = unlabelled_fields(page, urls)
+    problems, names = check_fields(page, urls)
     assert not problems, "\n".join(problems)
+    assert {"用户名", "密码", "村（社区）名称"} <= names, names

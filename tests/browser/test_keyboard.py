@@ -66,19 +66,24 @@ def test_a_monthly_report_is_entered_and_submitted_with_the_keyboard_alone(page,
     expect(page.get_by_role("heading", name=township.name)).to_be_visible()  # the start page
     assert page.evaluate(FOCUS_VISIBLE_RULES) > 0  # the portal's stylesheet styles keyboard focus
 
-    # The first Tab lands on the skip link, shown on screen; Enter jumps past the navigation.
-    page.keyboard.press("Tab")
-    skip = page.get_by_role("link", name="跳到正文")
-    expect(skip).to_be_focused()
-    expect(skip).to_be_in_viewport()
-
-    # 监督报告 in the main navigation, then 月度填报, then the village's 填报 link.
+    # 监督报告 in the main navigation, then 月度填报.
     tab_to(page, page.get_by_role("navigation", name="主导航").get_by_role("link", name="监督报告"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/supervision/")
     tab_to(page, page.get_by_role("link", name="月度填报"))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/supervision/grid/{unreported.township.code}/{year}/{month}/")
+
+    # On the grid the first Tab shows the skip link; Enter on it jumps past the navigation.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到正文")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), _focused(page)
+
+    # The village's 填报 link opens the entry form.
     tab_to(page, page.get_by_role("row", name=unreported.name).get_by_role("link", name="填报"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=f"新建监督报告：{unreported.name}")).to_be_visible()

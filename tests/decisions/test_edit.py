@@ -86,7 +86,7 @@ def test_staff_correct_a_matter_through_the_edit_page(staff_client, matter):
 def test_bad_input_on_the_edit_page_saves_nothing(staff_client, matter):
     title = matter.title
     response = staff_client.post(edit_url(matter), edit_data(title="", amount="-1"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"title", "amount"}
     matter.refresh_from_db()
     assert matter.title == title

@@ -162,7 +162,7 @@ def test_staff_cannot_create_a_matter_for_another_townships_village(staff_client
             "planned_completion": "2026-01-01",
         },
     )
-    assert response.status_code == 200 and not Matter.objects.exists()
+    assert response.status_code == 400 and not Matter.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["decisions:index", "decisions:matter_create"])

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 import traceback
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,6 +53,7 @@ class Session:
     failures: list[Failure]
     client: Client = field(init=False)
     requests: int = 0
+    seconds: Counter = field(default_factory=Counter)  # route → time spent, to keep the run bounded
 
     def __post_init__(self):
         self.client = Client(raise_request_exception=False)
@@ -63,6 +67,14 @@ class Session:
 
     def request(self, method, url, *, body=None, multipart=None, data=None, headers=None):
         self.requests += 1
+        started = time.perf_counter()
+        try:
+            return self._request(method, url, body=body, multipart=multipart, data=data, headers=headers)
+        finally:
+            match = route_of(url)
+            self.seconds[(method, match.route if match else "?")] += time.perf_counter() - started
+
+    def _request(self, method, url, *, body, multipart, data, headers):
         sid = transaction.savepoint()
         try:
             if method == "GET":
@@ -78,12 +90,12 @@ class Session:
         except Exception as exc:  # noqa: BLE001 (the client or a stream raised: the same as a 500)
             transaction.savepoint_rollback(sid)
             transaction.set_rollback(False)
-            self._record(method, url, data, 500, "".join(traceback.format_exception(exc)[-3:]))
+            self._record(method, url, data, 500, _project_frames(exc))
             return None
         if response.status_code >= 500:
             transaction.savepoint_rollback(sid)
             transaction.set_rollback(False)
-            error = "".join(traceback.format_exception(*response.exc_info)[-4:]) if response.exc_info else ""
+            error = _project_frames(response.exc_info[1]) if response.exc_info else ""
             self._record(method, url, data, response.status_code, error)
         else:
             transaction.savepoint_commit(sid)
@@ -91,6 +103,19 @@ class Session:
 
     def _record(self, method, url, data, status, error):
         self.failures.append(Failure(self.role, method, url, data, status, error.strip()))
+
+
+ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def _project_frames(exc: BaseException) -> str:
+    """The exception with the frames of the project's own code (where a fix would go)."""
+    frames = [
+        f"{frame.filename.removeprefix(ROOT + '/')}:{frame.lineno} {frame.name}: {frame.line}"
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename.startswith(ROOT) and "/.venv/" not in frame.filename and "/tests/" not in frame.filename
+    ]
+    return "\n  ".join([*frames[-4:], f"{type(exc).__name__}: {str(exc)[:300]}"])
 
 
 def run_examples(key: str, examples: int, body) -> None:

@@ -156,6 +156,22 @@ def test_a_successful_login_forgets_the_users_own_earlier_typos(client, staff, c
     assert log_in(Client(), "staff", TEST_PASSWORD).status_code == 302
 
 
+def test_a_colleagues_successful_login_does_not_wipe_another_users_failures(client, staff, outsider, clock):
+    for _attempt in range(4):
+        assert log_in(client, "staff", "typo").status_code == 200
+    assert log_in(Client(), "outsider", TEST_PASSWORD).status_code == 302
+    assert log_in(client, "staff", "typo").status_code == 429
+
+
+def test_a_request_without_a_usable_address_is_still_answered(staff, clock):
+    # gunicorn on a Unix socket without a trusted proxy header: REMOTE_ADDR is empty.
+    socket_client = Client(REMOTE_ADDR="")
+    response = log_in(socket_client, "staff", "typo")
+    assert response.status_code == 200
+    assert WRONG_PASSWORD_MESSAGE in response.content.decode()
+    assert log_in(socket_client, "staff", TEST_PASSWORD).status_code == 302
+
+
 def spray(client: Client, count: int, **extra) -> None:
     """``count`` wrong passwords spread over many usernames, never more than three per username."""
     for n in range(count):
