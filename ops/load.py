@@ -269,6 +269,10 @@ class Result:
         return {s.status for s in self.failures if self.during_downtime(s)}
 
     @property
+    def acks_before_restart(self) -> int:
+        return sum(1 for a in self.acks if self.down and a.at < self.down[0])
+
+    @property
     def acks_after_restart(self) -> int:
         return sum(1 for a in self.acks if self.down and a.at > self.down[1])
 

@@ -28,6 +28,7 @@ from tests.cadres.factories import (
     ReserveCadreFactory,
     ReserveTrainingFactory,
 )
+from tests.helpers import database_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -86,10 +87,52 @@ def test_lists_refuse_post(staff_client, name):
     assert staff_client.post(reverse(name)).status_code == 405
 
 
+def _valid_entry(name, village, cadre):
+    """Data each entry form accepts from the village's township staff (``cadre`` holds a post there)."""
+    person, code = cadre.public_id, village.code
+    return {
+        "cadres:person_create": {
+            "name": "新人乙",
+            "sex": "male",
+            "ethnicity": "藏族",
+            "birth_date": "1990-05-17",
+            "id_number": "513301199005171092",  # hand-computed, see test_idnumbers.py
+            "education": "senior",
+            "home_village": code,
+        },
+        "cadres:post_create": {
+            "person": person,
+            "village": code,
+            "position": "member",
+            "start_date": "2026-01-05",
+        },
+        "cadres:evaluation_create": {
+            "person": person,
+            "village": code,
+            "year": 2025,
+            "performance": "competent",
+            "integrity": "good",
+            "evaluated_on": "2026-01-10",
+        },
+        "cadres:development_create": {"person": person, "village": code, "applied_on": "2024-03-01"},
+        "cadres:reserve_create": {
+            "village": code,
+            "plan_year": 2026,
+            "person": person,
+            "recommended_on": "2026-03-01",
+        },
+    }[name]
+
+
 @pytest.mark.parametrize("name", CREATE_FORMS)
-def test_county_officials_may_not_open_entry_forms(official_client, name):
+def test_county_officials_may_not_open_entry_forms(official_client, staff_client, village, name):
+    cadre = PostFactory(village=village, committee=Committee.VILLAGERS, position=Position.MEMBER).person
+    data = _valid_entry(name, village, cadre)
     assert official_client.get(reverse(name)).status_code == 403
-    assert official_client.post(reverse(name), {}).status_code == 403
+    with database_unchanged():
+        assert official_client.post(reverse(name), data).status_code == 403
+    # The same data from the township's staff is saved: the refusal above is the role, not the data.
+    assert staff_client.post(reverse(name), data).status_code == 302
 
 
 @pytest.mark.parametrize("name", CREATE_FORMS)
@@ -127,6 +170,35 @@ def _write_urls(post, reserve, development):
     ]
 
 
+def _valid_writes(post, reserve, development):
+    """(url, data) pairs each write accepts from the village's township staff."""
+    person = post.person
+    return [
+        (
+            reverse("cadres:person_edit", args=[person.public_id]),
+            {
+                "name": "改名",
+                "sex": person.sex,
+                "ethnicity": person.ethnicity,
+                "birth_date": person.birth_date.isoformat(),
+                "id_number": "",
+                "education": person.education,
+                "home_village": post.village.code,
+                "version": getattr(person, "version", 1),
+            },
+        ),
+        (reverse("cadres:post_end", args=[post.public_id]), {"end_date": "2026-01-01"}),
+        (
+            reverse("cadres:development_action", args=[development.public_id, "talk"]),
+            {"talk-talked_on": development.applied_on.isoformat()},
+        ),
+        (
+            reverse("cadres:reserve_action", args=[reserve.public_id, "review"]),
+            {"review-on": reserve.recommended_on.isoformat()},
+        ),
+    ]
+
+
 def test_detail_pages_answer_staff_and_the_county_but_404_for_another_township(
     staff_client, official_client, outsider_client, client, village
 ):
@@ -139,11 +211,16 @@ def test_detail_pages_answer_staff_and_the_county_but_404_for_another_township(
 
 
 def test_writes_on_objects_are_403_for_officials_and_404_for_outsiders(
-    official_client, outsider_client, village
+    official_client, outsider_client, staff_client, village
 ):
-    for url in _write_urls(*_objects(village)):
-        assert official_client.post(url, {}).status_code == 403, url
-        assert outsider_client.post(url, {}).status_code == 404, url
+    writes = _valid_writes(*_objects(village))
+    with database_unchanged():
+        for url, data in writes:
+            assert official_client.post(url, data).status_code == 403, url
+            assert outsider_client.post(url, data).status_code == 404, url
+    # The same posts from the township's staff are saved: the refusals above are the jurisdiction.
+    for url, data in writes:
+        assert staff_client.post(url, data).status_code == 302, url
 
 
 def test_step_actions_refuse_get(staff_client, village):
@@ -277,7 +354,10 @@ def test_revealing_is_logged_and_not_cached(official_client, person):
 
 
 def test_outsiders_cannot_reveal(outsider_client, person):
-    assert outsider_client.post(reverse("cadres:person_reveal", args=[person.public_id])).status_code == 404
+    with database_unchanged():
+        assert (
+            outsider_client.post(reverse("cadres:person_reveal", args=[person.public_id])).status_code == 404
+        )
     assert not IdNumberReveal.objects.exists()
 
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from decisions import services
 from decisions.models import Attachment, Matter, Step, StepKind
 from tests.decisions.factories import MatterFactory
+from tests.helpers import database_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -131,22 +132,39 @@ def test_a_failed_vote_shows_the_matter_as_rejected(staff_client, matter_at):
 # --- permissions ------------------------------------------------------------------------------------
 
 
-def test_a_county_official_reads_but_may_not_record(official_client, matter):
+def _new_matter(village):
+    return {
+        "village": village.code,
+        "title": "村道硬化工程",
+        "category": "project",
+        "amount": "860000",
+        "description": "硬化村道3公里。",
+        "planned_completion": (TODAY + dt.timedelta(days=90)).isoformat(),
+    }
+
+
+def test_a_county_official_reads_but_may_not_record(official_client, matter, village):
     assert official_client.get(detail_url(matter)).status_code == 200
-    assert (
-        official_client.post(step_url(matter, "propose"), {"held_on": "2025-01-01", "text": "x"}).status_code
-        == 403
-    )
     assert official_client.get(reverse("decisions:matter_create")).status_code == 403
-    assert not matter.steps.exists()
+    with database_unchanged():
+        propose = {"held_on": "2025-03-03", "text": "x"}
+        assert official_client.post(step_url(matter, "propose"), propose).status_code == 403
+        assert (
+            official_client.post(reverse("decisions:matter_create"), _new_matter(village)).status_code == 403
+        )
+        upload = reverse("decisions:attachment_upload", kwargs={"public_id": matter.public_id})
+        scan = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+        assert official_client.post(upload, {"title": "记录", "upload": scan}).status_code == 403
 
 
 def test_another_township_sees_not_found(outsider_client, matter):
     assert outsider_client.get(detail_url(matter)).status_code == 404
-    assert (
-        outsider_client.post(step_url(matter, "propose"), {"held_on": "2025-01-01", "text": "x"}).status_code
-        == 404
-    )
+    with database_unchanged():
+        propose = {"held_on": "2025-03-03", "text": "x"}
+        assert outsider_client.post(step_url(matter, "propose"), propose).status_code == 404
+        upload = reverse("decisions:attachment_upload", kwargs={"public_id": matter.public_id})
+        scan = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+        assert outsider_client.post(upload, {"title": "记录", "upload": scan}).status_code == 404
     notice = reverse("decisions:matter_notice", kwargs={"public_id": matter.public_id})
     assert outsider_client.get(notice).status_code == 404
 

@@ -118,11 +118,13 @@ def _project_frames(exc: BaseException) -> str:
     return "\n  ".join([*frames[-4:], f"{type(exc).__name__}: {str(exc)[:300]}"])
 
 
-def run_examples(key: str, examples: int, body) -> None:
+def run_examples(key: str, examples: int, body, *, budget: float = 3.0) -> None:
     """Run ``body(data)`` for ``examples`` hypothesis examples, seeded by ``key`` (repeatable runs).
 
-    ``body`` records failures instead of raising, so nothing is shrunk: the run stays bounded.
+    ``body`` records failures instead of raising, so nothing is shrunk: the run stays bounded. A
+    target whose pages are slow stops after ``budget`` seconds (at least one example always runs).
     """
+    started = time.perf_counter()
 
     @settings(
         max_examples=examples,
@@ -134,7 +136,8 @@ def run_examples(key: str, examples: int, body) -> None:
     @seed(zlib.crc32(key.encode()) ^ FUZZ_SEED)
     @given(st.data())
     def run(data):
-        body(data)
+        if time.perf_counter() - started < budget:
+            body(data)
 
     run()
 

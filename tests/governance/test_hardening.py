@@ -12,7 +12,7 @@ import time
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -121,6 +121,15 @@ def test_pages_answer_a_plain_503_while_the_database_is_unreachable(staff_client
     assert response["Retry-After"] == "15"
     assert "暂时无法访问，请稍后再试" in response.content.decode()
     assert staff_client.get(reverse("home")).status_code == 200  # and recovers by itself
+
+
+def test_a_constraint_no_service_caught_answers_409_not_500(staff_client):
+    """The safety net behind governance.integrity.save_checked."""
+    clash = IntegrityError('duplicate key value violates unique constraint "x"')
+    with mock.patch("governance.views.overview_units", side_effect=clash):
+        response = staff_client.get(reverse("home"))
+    assert response.status_code == 409
+    assert "提交冲突，没有保存" in response.content.decode()
 
 
 def test_the_server_error_handler_also_answers_503_for_a_lost_database(rf):
