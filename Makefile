@@ -8,6 +8,7 @@ PY := .venv/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
 .PHONY: run test install lint format migrate seed bench browser-deps check-deploy clean-db messages
+.PHONY: backup restore prod-smoke load-test fault-test bench-load
 
 # uv itself, when the machine lacks it: pip installs a pinned copy into .tools/.
 .tools/bin/uv:
@@ -60,6 +61,31 @@ check-deploy: install
 
 bench: install
 	TEST_DB_NAME=bench_governance $(PY) bench/run.py
+
+# Operations (docs/DEPLOY.md). A backup is one tar: the database (pg_dump custom format) and the
+# uploads, written to $$BACKUP_DIR or .data/backups/. A restore replaces both, after asking.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=.data/backups/portal-backup-YYYYMMDD-HHMMSS.tar"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
+# DEPLOY.md followed from scratch on loopback: production settings, gunicorn, nginx when installed.
+prod-smoke: install
+	$(PY) -m ops.prod_smoke
+
+# 30 clerks entering reports and 5 county officials for 60 s, on gunicorn over a throw-away
+# PostgreSQL; fault-test stops that PostgreSQL 30 s in for 5 s. Both print p95 and exit 1 on a failure.
+load-test: install
+	$(PY) -m ops.load
+
+fault-test: install
+	$(PY) -m ops.load --restart-at 30 --down 5
+
+# Requests per second of a few pages beside a bare Django view (BENCH_LOAD_SECONDS per page).
+bench-load: install
+	$(PY) -m ops.load --bench
 
 # Refresh the English catalogue after changing interface text, translate the new entries, run again.
 messages: install

@@ -20,6 +20,7 @@ from cadres.models import (
     probation_overdue_q,
 )
 from cadres.selectors import ComplianceStatus
+from governance.fields import DateFilter
 from governance.filtering import AllYesNoSelect
 from villages.filters import township_filter
 
@@ -146,10 +147,10 @@ class RevealFilter(django_filters.FilterSet):
 
     township = township_filter("person__home_village__township")
     viewer = django_filters.CharFilter(label=_("查看人"), method="filter_viewer", max_length=150)
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         label=_("起始日期"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         label=_("截止日期"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
 

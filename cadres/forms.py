@@ -19,6 +19,7 @@ from cadres.models import (
     Sex,
 )
 from cadres.selectors import people_visible_to, posts_visible_to
+from governance.fields import DateField
 from governance.versioning import VersionedForm
 from villages.selectors import villages_visible_to
 
@@ -108,6 +109,7 @@ class PersonForm(VersionedForm, forms.ModelForm):
             "is_wealth_expert",
         ]
         widgets = {"birth_date": DateInput()}
+        field_classes = {"birth_date": DateField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,8 +150,8 @@ COMMITTEE_OF_POSITION = {
 
 class PostForm(forms.Form):
     position = forms.ChoiceField(label=_("职务"), choices=_grouped_positions)
-    start_date = forms.DateField(label=_("任职日期"), widget=DateInput())
-    term_end = forms.DateField(
+    start_date = DateField(label=_("任职日期"), widget=DateInput())
+    term_end = DateField(
         label=_("任期届满日期"),
         required=False,
         widget=DateInput(),
@@ -170,7 +172,7 @@ class PostForm(forms.Form):
 
 
 class PostEndForm(forms.Form):
-    end_date = forms.DateField(label=_("离任日期"), widget=DateInput())
+    end_date = DateField(label=_("离任日期"), widget=DateInput())
 
 
 class EvaluationForm(forms.Form):
@@ -178,7 +180,7 @@ class EvaluationForm(forms.Form):
     # No rating preselected: a rating left untouched must not be recorded as 优秀 / 好.
     performance = forms.ChoiceField(label=_("述职评议"), choices=BLANK_CHOICE_DASH + Performance.choices)
     integrity = forms.ChoiceField(label=_("述廉评议"), choices=BLANK_CHOICE_DASH + Integrity.choices)
-    evaluated_on = forms.DateField(label=_("评议日期"), widget=DateInput())
+    evaluated_on = DateField(label=_("评议日期"), widget=DateInput())
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, user, **kwargs):
@@ -192,8 +194,8 @@ class EvaluationForm(forms.Form):
 
 
 class DevelopmentForm(forms.Form):
-    applied_on = forms.DateField(label=_("递交申请日期"), widget=DateInput())
-    talked_on = forms.DateField(label=_("支部谈话日期"), required=False, widget=DateInput())
+    applied_on = DateField(label=_("递交申请日期"), widget=DateInput())
+    talked_on = DateField(label=_("支部谈话日期"), required=False, widget=DateInput())
     tags = forms.CharField(label=_("本地程序标签"), required=False, max_length=120)
 
     def __init__(self, *args, user, **kwargs):
@@ -204,28 +206,28 @@ class DevelopmentForm(forms.Form):
 
 
 class OnDateForm(forms.Form):
-    on = forms.DateField(label=_("日期"), widget=DateInput())
+    on = DateField(label=_("日期"), widget=DateInput())
 
 
 class TalkForm(forms.Form):
-    talked_on = forms.DateField(label=_("支部谈话日期"), widget=DateInput())
+    talked_on = DateField(label=_("支部谈话日期"), widget=DateInput())
 
 
 class MeetingForm(forms.Form):
-    on = forms.DateField(label=_("支部大会日期"), widget=DateInput())
+    on = DateField(label=_("支部大会日期"), widget=DateInput())
     due = forms.IntegerField(label=_("应到有表决权党员数"), min_value=1)
     present = forms.IntegerField(label=_("实到有表决权党员数"), min_value=0)
     yes = forms.IntegerField(label=_("赞成票"), min_value=0)
 
 
 class ExtensionForm(forms.Form):
-    on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    on = DateField(label=_("决定日期"), widget=DateInput())
     months = forms.IntegerField(label=_("延长月数"), min_value=6, max_value=12)
 
 
 class ReserveForm(forms.Form):
     plan_year = forms.IntegerField(label=_("计划年度"), min_value=2000, max_value=2100)
-    recommended_on = forms.DateField(label=_("党群推荐日期"), widget=DateInput())
+    recommended_on = DateField(label=_("党群推荐日期"), widget=DateInput())
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, user, **kwargs):
@@ -236,7 +238,7 @@ class ReserveForm(forms.Form):
 
 
 class PairForm(forms.Form):
-    on = forms.DateField(label=_("结对日期"), widget=DateInput())
+    on = DateField(label=_("结对日期"), widget=DateInput())
 
     def __init__(self, *args, user, village, exclude_person=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +255,7 @@ class PairForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    trained_on = forms.DateField(label=_("培训日期"), widget=DateInput())
+    trained_on = DateField(label=_("培训日期"), widget=DateInput())
     course = forms.CharField(label=_("课程"), max_length=120)
     hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=500, decimal_places=1)
 

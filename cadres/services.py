@@ -36,6 +36,7 @@ from cadres.models import (
     Sex,
     active_on_q,
 )
+from governance.fields import date_out_of_range
 from governance.integrity import save_checked
 from governance.roles import Role
 from governance.versioning import lock_for_update
@@ -95,6 +96,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus whole months, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        # Only a date no form accepts gets here (governance.fields bounds them): a rule error, not a crash.
+        raise date_out_of_range()
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Category, MeetingType
 from decisions.services import Vote
+from governance.fields import DateField
 from governance.versioning import VersionedForm
 from villages.selectors import villages_visible_to
 
@@ -28,7 +29,7 @@ MEETING_DATE = _("会议日期")
 
 
 def _date_field(label=MEETING_DATE):
-    return forms.DateField(label=label, widget=DateInput, initial=timezone.localdate)
+    return DateField(label=label, widget=DateInput, initial=timezone.localdate)
 
 
 def _count_field(label, required=True, help_text=""):
@@ -45,7 +46,7 @@ class MatterForm(forms.Form):
         label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
     description = forms.CharField(label=_("事项内容"), max_length=1500, widget=forms.Textarea)
-    planned_completion = forms.DateField(label=_("计划完成日期"), widget=DateInput)
+    planned_completion = DateField(label=_("计划完成日期"), widget=DateInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,3 +56,6 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(t)s %({x-forwarded-for}i)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%(a)s"'
 proc_name = "governance-portal"
+# No gunicornc control socket: it would sit at one fixed path per user ($HOME/.gunicorn/), shared
+# by every instance (tests start several), and the systemd unit's home is read-only anyway.
+control_socket_disable = True

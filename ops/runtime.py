@@ -11,6 +11,7 @@ import re
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -114,6 +115,8 @@ class Client:
     port: int
     timeout: float = 30.0
     cookies: dict[str, str] = field(default_factory=dict)
+    # True: talk HTTPS to a real nginx in front (prod-smoke), which sets the forwarded headers.
+    tls: bool = False
 
     @property
     def origin(self) -> str:
@@ -122,17 +125,22 @@ class Client:
     def request(self, method: str, path: str, body: bytes | None = None, content_type: str = "") -> Response:
         headers = {
             "Host": f"{HOST}:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": "192.0.2.10",
             "User-Agent": "portal-ops-client",
             # One connection per request, as nginx talks to gunicorn by default.
             "Connection": "close",
         }
+        if not self.tls:
+            headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.10"})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":
             headers.update(Origin=self.origin, Referer=self.origin + path, **{"Content-Type": content_type})
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+        if self.tls:
+            # The smoke test's own self-signed certificate.
+            context = ssl._create_unverified_context()
+            conn = http.client.HTTPSConnection(HOST, self.port, timeout=self.timeout, context=context)
+        else:
+            conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
         try:
             conn.request(method, path, body=body, headers=headers)
             raw = conn.getresponse()
@@ -182,18 +190,26 @@ class Client:
 class Gunicorn:
     """gunicorn with deploy/gunicorn.conf.py on a free loopback port; output kept in ``log_path``."""
 
-    def __init__(self, env: dict[str, str], *, log_path: Path, app: str = "governance.wsgi", **settings):
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        log_path: Path,
+        app: str = "governance.wsgi",
+        command: list[str] | None = None,
+        **settings,
+    ):
         self.port = free_port()
         self.env = {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"}
         self.env.update({f"GUNICORN_{k.upper()}": str(v) for k, v in settings.items()})
         self.log_path = log_path
-        self.app = app
+        self.command = command or [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), app]
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
         self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), self.app],
+            self.command,
             cwd=BASE_DIR,
             env=self.env,
             stdout=self._log,

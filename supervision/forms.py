@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.fields import DateField
 from governance.versioning import VersionedForm
 from supervision.models import AREA_FIELDS, Area, Rectification, Report, ReportingPeriod
 from supervision.services import DEADLINE_BEFORE_FINDING, FOUND_IN_FUTURE, PERIOD_IN_FUTURE
@@ -82,6 +83,7 @@ class RectificationForm(forms.ModelForm):
             "found_on": forms.DateInput(attrs={"type": "date"}),
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"found_on": DateField, "deadline": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

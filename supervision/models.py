@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.fields import year_in_range
 from governance.versioning import Versioned
 
 
@@ -90,7 +91,7 @@ class ReportingPolicy(models.Model):
     def clean(self):
         try:
             dt.date(2001, self.annual_due_month, self.annual_due_day)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: a day of 10**20
             raise ValidationError({"annual_due_day": _("年度述职截止日不是有效日期。")}) from exc
 
     @classmethod
@@ -222,22 +223,25 @@ class ReportingPeriod(models.Model):
 
     @classmethod
     def parse_key(cls, key: str) -> tuple[str, int, int] | None:
-        """``2026-10`` / ``2026-Q3`` / ``2026`` → (kind, year, number); None when malformed."""
+        """``2026-10`` / ``2026-Q3`` / ``2026`` → (kind, year, number); None when malformed or when
+        the year is outside the years records are kept for (``0000-01`` and ``9999-12`` included)."""
         try:
             if len(key) == 4:
-                return Kind.ANNUAL, int(key), 1
-            year, rest = key.split("-", 1)
-            if rest.upper().startswith("Q"):
-                number, kind = int(rest[1:]), Kind.QUARTERLY
-                limit = 4
+                kind, year, number = Kind.ANNUAL, int(key), 1
             else:
-                number, kind = int(rest), Kind.MONTHLY
-                limit = 12
-            if not (1 <= number <= limit) or len(year) != 4:
-                return None
-            return kind, int(year), number
+                year_text, rest = key.split("-", 1)
+                if rest.upper().startswith("Q"):
+                    number, kind = int(rest[1:]), Kind.QUARTERLY
+                    limit = 4
+                else:
+                    number, kind = int(rest), Kind.MONTHLY
+                    limit = 12
+                if not (1 <= number <= limit) or len(year_text) != 4:
+                    return None
+                year = int(year_text)
         except ValueError:
             return None
+        return (kind, year, number) if year_in_range(year) else None
 
 
 class Report(Versioned):  # optimistic concurrency: see governance.versioning

@@ -1,7 +1,10 @@
 class DivisionCodeConverter:
-    """A 12-digit statistical division code in a URL: villages are addressed by it, not by database id."""
+    """A 12-digit statistical division code in a URL: villages are addressed by it, not by database id.
 
-    regex = r"\d{12}"
+    ASCII digits only: ``\\d`` would also match other scripts' digits (١٢٣…), which are no code.
+    """
+
+    regex = r"[0-9]{12}"
 
     def to_python(self, value: str) -> str:
         return value

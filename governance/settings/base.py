@@ -46,6 +46,8 @@ MIDDLEWARE = [
     # Before anything that reads the database (sessions, users): a lost database gives a plain 503.
     "governance.middleware.DatabaseUnavailableMiddleware",
     "governance.middleware.RequestSizeLimitMiddleware",
+    # NUL bytes and malformed admin keys answer 400 before sessions or views touch the database.
+    "governance.boundary.InputBoundaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

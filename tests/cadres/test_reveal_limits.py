@@ -15,22 +15,12 @@ from openpyxl import load_workbook
 
 from cadres.models import IdNumberReveal
 from tests.cadres.factories import PersonFactory
+from tests.clock import Clock
 from tests.factories import CountyFactory, CountyOfficialFactory, TownshipFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 
 LIMIT_MESSAGE = "每人每60分钟最多查看20次完整身份证号码，您已达到上限，请于 {} 后再查看。"
-
-
-class Clock:
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture

@@ -275,6 +275,39 @@ def test_a_notice_period_shorter_than_the_policy_is_refused(resolved, staff):
     assert caught.value.message_dict["notice_days"] == [services.NOTICE_TOO_SHORT % {"days": 7}]
 
 
+@pytest.mark.parametrize(("notice_days", "ok"), [(6, False), (7, True), (8, True)])
+def test_the_notice_period_is_at_least_the_policys_seven_days(resolved, staff, notice_days, ok):
+    def disclose():
+        return services.matter_disclose_resolution(
+            matter=resolved, user=staff, held_on=DAY, place="村务公开栏", notice_days=notice_days
+        )
+
+    if ok:
+        assert disclose().notice_days == notice_days
+        return
+    with pytest.raises(ValidationError) as caught:
+        disclose()
+    assert caught.value.message_dict["notice_days"] == [services.NOTICE_TOO_SHORT % {"days": 7}]
+    assert not resolved.steps.filter(kind=StepKind.DISCLOSE_RESOLUTION).exists()
+
+
+@pytest.mark.parametrize(("notice_days", "ok"), [(9, False), (10, True)])
+def test_a_longer_notice_period_in_the_policy_raises_the_minimum(resolved, staff, notice_days, ok):
+    from decisions.models import DecisionPolicy
+
+    DecisionPolicy.objects.update_or_create(pk=1, defaults={"notice_period_days": 10})
+    if ok:
+        services.matter_disclose_resolution(
+            matter=resolved, user=staff, held_on=DAY, place="村务公开栏", notice_days=notice_days
+        )
+        return
+    with pytest.raises(ValidationError) as caught:
+        services.matter_disclose_resolution(
+            matter=resolved, user=staff, held_on=DAY, place="村务公开栏", notice_days=notice_days
+        )
+    assert caught.value.message_dict["notice_days"] == [services.NOTICE_TOO_SHORT % {"days": 10}]
+
+
 # --- concurrency ------------------------------------------------------------------------------------
 
 

@@ -85,7 +85,9 @@ class _PageParser(HTMLParser):
                 existing.options.append(a.get("value", ""))
             else:
                 value = a.get("value", "")
-                self._form.fields[name] = Field(name=name, kind="submit", value=value, options=[value], attrs=a)
+                self._form.fields[name] = Field(
+                    name=name, kind="submit", value=value, options=[value], attrs=a
+                )
         elif tag == "select" and name:
             self._select = Field(name=name, kind="select", required="required" in a, attrs=a)
             self._form.fields[name] = self._select

@@ -6,11 +6,11 @@ import datetime as dt
 import os
 import time
 import traceback
+import uuid
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz import strategies as fs
 from tests.fuzz.discovery import Discovery, Leaf, route_of
-from tests.fuzz.html import Field, Form
+from tests.fuzz.html import Field, Form, parse_page
 
 FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "0"))
 
@@ -113,7 +113,9 @@ def _project_frames(exc: BaseException) -> str:
     frames = [
         f"{frame.filename.removeprefix(ROOT + '/')}:{frame.lineno} {frame.name}: {frame.line}"
         for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename.startswith(ROOT) and "/.venv/" not in frame.filename and "/tests/" not in frame.filename
+        if frame.filename.startswith(ROOT)
+        and "/.venv/" not in frame.filename
+        and "/tests/" not in frame.filename
     ]
     return "\n  ".join([*frames[-4:], f"{type(exc).__name__}: {str(exc)[:300]}"])
 
@@ -122,10 +124,16 @@ def run_examples(key: str, examples: int, body, *, budget: float = 3.0) -> None:
     """Run ``body(data)`` for ``examples`` hypothesis examples, seeded by ``key`` (repeatable runs).
 
     ``body`` records failures instead of raising, so nothing is shrunk: the run stays bounded. A
-    target whose pages are slow stops after ``budget`` seconds (at least one example always runs).
+    target whose pages are slow gets as many examples as fit in ``budget`` seconds (at least one).
     """
     started = time.perf_counter()
+    _examples(key, 1, body)
+    if examples > 1:
+        each = time.perf_counter() - started
+        _examples(key + "#", min(examples - 1, max(1, int(budget / max(each, 1e-3)) - 1)), body)
 
+
+def _examples(key: str, examples: int, body) -> None:
     @settings(
         max_examples=examples,
         deadline=None,
@@ -136,8 +144,7 @@ def run_examples(key: str, examples: int, body, *, budget: float = 3.0) -> None:
     @seed(zlib.crc32(key.encode()) ^ FUZZ_SEED)
     @given(st.data())
     def run(data):
-        if time.perf_counter() - started < budget:
-            body(data)
+        body(data)
 
     run()
 
@@ -147,6 +154,10 @@ def run_examples(key: str, examples: int, body, *, budget: float = 3.0) -> None:
 
 def baseline(fld: Field) -> str | None:
     """What a user who fills the form in sensibly sends for ``fld`` (None: nothing is sent)."""
+    if fld.kind == "hidden" and "token" in fld.name and _is_uuid(fld.value):
+        # A one-time submission token: a fresh page gives a fresh one, and a used one only replays
+        # the first answer, so each request gets its own.
+        return str(uuid.uuid4())
     if fld.kind in ("checkbox", "radio"):
         return fld.value if fld.checked or fld.kind == "radio" and fld.options else None
     if fld.kind == "select":
@@ -167,12 +178,88 @@ def baseline(fld: Field) -> str | None:
     return "测试内容" if fld.kind == "textarea" else "测试"
 
 
+HIDDEN_KINDS = ("hidden", "submit", "image")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def baseline_pairs(form: Form, **override: str) -> list[tuple[str, str]]:
+    pairs = []
+    for name, fld in sorted(form.fields.items()):
+        value = override.get(name, baseline(fld))
+        if value is not None:
+            pairs.append((name, value))
+    return pairs
+
+
+def send_form(session: Session, form: Form, pairs, files=None, *, follow: bool = True):
+    """Post ``pairs`` as the browser would (url-encoded, or multipart with ``files``). After a
+    redirect, open the page the user lands on and take the next step it offers: a record saved with
+    an odd value must break neither its own page nor the steps that follow."""
+    if "multipart" in form.enctype:
+        multipart: dict[str, list] = {}
+        for name, value in pairs:
+            multipart.setdefault(name, []).append(fs.wire_text(value))
+        multipart.update(files or {})
+        response = session.request("POST", form.action, multipart=multipart, data=pairs)
+    else:
+        response = session.request("POST", form.action, body=fs.encode_pairs(pairs), data=pairs)
+    if not follow or response is None or response.status_code not in (302, 303):
+        return response
+    location = response.get("Location", "")
+    if route_of(location) is None:
+        return response
+    landing = session.request("GET", location, data={"after": form.action})
+    if landing is None or landing.status_code != 200 or "text/html" not in landing.get("Content-Type", ""):
+        return response
+    _links, forms = parse_page(landing.content.decode("utf-8", "replace"), location)
+    next_steps = [f for f in forms if f.method == "post" and route_of(f.action) is not None]
+    for step in next_steps[:2]:
+        send_form(session, step, baseline_pairs(step), follow=False)
+    return response
+
+
+def sweep_form(session: Session, form: Form, *, budget: float) -> None:
+    """Each field in turn gets each of its kind's worst values, the other fields filled in sensibly:
+    the values that reach the rules behind a form, which junk in every field at once never does.
+    Value by value across all fields, so a slow form that runs out of ``budget`` still tried each."""
+    started = time.perf_counter()
+    fields = [(name, fs.SWEEP.get(fs.sweep_kind(fld.kind), [])) for name, fld in sorted(form.fields.items())]
+    fields = [(name, values) for name, values in fields if values and name != "csrfmiddlewaretoken"]
+    for index in range(max((len(values) for _name, values in fields), default=0)):
+        for name, values in fields:
+            if index < len(values) and time.perf_counter() - started < budget:
+                send_form(session, form, baseline_pairs(form, **{name: values[index]}))
+
+
+def sweep_get(session: Session, url: str, names: list[str], *, budget: float) -> None:
+    """Each GET parameter in turn gets each of the worst values (what the page's own link has stays)."""
+    started = time.perf_counter()
+    base, _, query = url.partition("?")
+    for value in fs.GET_SWEEP:
+        for name in names:
+            if time.perf_counter() - started < budget:
+                pairs = [(name, value)]
+                query_string = "&".join(p for p in [query, fs.encode_pairs(pairs)] if p)
+                session.request("GET", f"{base}?{query_string}", data=pairs)
+
+
 def draw_form_data(data, form: Form) -> list[tuple[str, str]]:
     """The form as sent: either one field fuzzed and the others filled in sensibly (to get past the
     form to the rules behind it), or many fields fuzzed, dropped or repeated."""
     names = sorted(form.fields)
     pairs: list[tuple[str, str]] = []
-    only = data.draw(st.sampled_from(names)) if names and data.draw(st.booleans()) else None
+    only = None
+    if names and data.draw(st.booleans()):
+        # Mostly a field the user types into; sometimes a hidden one (version, token, csrf).
+        visible = [name for name in names if form.fields[name].kind not in HIDDEN_KINDS] or names
+        only = data.draw(st.sampled_from(visible if data.draw(st.integers(0, 4)) else names))
     for name in names:
         fld = form.fields[name]
         base = baseline(fld)
@@ -191,32 +278,21 @@ def draw_form_data(data, form: Form) -> list[tuple[str, str]]:
         if action == "repeat":
             pairs.append((name, data.draw(fs.value_for(fld.kind, options=fld.options, baseline=base or ""))))
     if data.draw(st.integers(min_value=0, max_value=9)) == 0:
-        pairs.append((data.draw(st.sampled_from(["id", "pk", "user", "next", "format"])), data.draw(fs.anything)))
+        pairs.append(
+            (data.draw(st.sampled_from(["id", "pk", "user", "next", "format"])), data.draw(fs.anything))
+        )
     return pairs
 
 
 def post_form(session: Session, data, form: Form) -> None:
     pairs = draw_form_data(data, form)
-    url = form.action
-    if "multipart" in form.enctype:
-        multipart: dict[str, list] = {}
-        for name, value in pairs:
-            multipart.setdefault(name, []).append(fs.wire_text(value))
-        for name, fld in form.fields.items():
-            if fld.kind == "file" and data.draw(st.booleans()):
-                content = data.draw(
-                    st.sampled_from([b"", b"%PDF-1.4\n%%EOF", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"\x00" * 64])
-                )
-                filename = fs.wire_text(data.draw(st.sampled_from(["a.pdf", "b.png", "c.jpg", "d.exe", ""])))
-                multipart[name] = [SimpleUploadedFile(filename or "x", content)]
-        response = session.request("POST", url, multipart=multipart, data=pairs)
-    else:
-        response = session.request("POST", url, body=fs.encode_pairs(pairs), data=pairs)
-    # What the user sees next: a record saved with an odd value must not break its own page.
-    if response is not None and response.status_code in (302, 303):
-        location = response.get("Location", "")
-        if route_of(location) is not None:
-            session.request("GET", location, data={"after": url})
+    files = {}
+    for name, fld in form.fields.items():
+        if fld.kind == "file" and data.draw(st.booleans()):
+            content = data.draw(st.sampled_from(fs.FILE_CONTENTS))
+            filename = fs.wire_text(data.draw(st.sampled_from(["a.pdf", "b.png", "c.jpg", "d.exe", "x"])))
+            files[name] = [SimpleUploadedFile(filename, content)]
+    send_form(session, form, pairs, files)
 
 
 def get_page(session: Session, data, discovery: Discovery, route: str, global_params: list[str]) -> None:
@@ -263,7 +339,3 @@ def fuzz_path(session: Session, data, leaf: Leaf, pool: dict[str, set[str]]) -> 
     else:
         pairs = [(data.draw(st.sampled_from(["reason", "on", "version", "x"])), data.draw(fs.anything))]
         session.request("POST", url, body=fs.encode_pairs(pairs), data=pairs)
-
-
-def url_path(url: str) -> str:
-    return urlsplit(url).path

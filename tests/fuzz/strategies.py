@@ -82,13 +82,33 @@ EDGE_NUMBERS = [
     "9" * 40,
 ]
 
+EDGE_TEXTS = [
+    "",
+    " ",
+    "\x00",
+    "a\x00",
+    "null",
+    "None",
+    "undefined",
+    "[]",
+    "{}",
+    "true",
+    "<b>x</b>",
+    "%00",
+    "../",
+]
+# The values that most often break a parser: a few of them are tried in every field whatever its type.
+EDGES = st.sampled_from(EDGE_DATES + EDGE_PERIODS + EDGE_NUMBERS + EDGE_TEXTS)
+
 # Every code point, surrogates and control characters included.
 _any_char = st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=())
 
 texts = st.text(alphabet=_any_char, max_size=40)
 nul_texts = st.builds(lambda a, b: a + "\x00" + b, st.text(max_size=5), st.text(max_size=5))
 long_texts = st.builds(
-    lambda n, unit: unit * n, st.integers(min_value=200, max_value=12000), st.sampled_from(["长", "9", "a", "𝔘"])
+    lambda n, unit: unit * n,
+    st.integers(min_value=200, max_value=12000),
+    st.sampled_from(["长", "9", "a", "𝔘"]),
 )
 numbers = st.one_of(
     st.sampled_from(EDGE_NUMBERS),
@@ -126,7 +146,7 @@ uuids = st.one_of(
 )
 # Anything at all: what a script sends to a field it knows nothing about.
 anything = st.one_of(
-    st.just(""),
+    EDGES,
     texts,
     nul_texts,
     long_texts,
@@ -138,22 +158,45 @@ anything = st.one_of(
 )
 
 
+# The sweep: every field gets each of the worst values of its kind, the other fields filled in sensibly.
+SWEEP = {
+    "date": ["9999-12-31", "0001-01-01", "0000-00-00", "2026-02-30"],
+    "number": ["99999999999999999999", "-1", "1e309", "1.5"],
+    "select": ["0000-01", "9999-12", "9999", "a\x00"],
+    "hidden": ["99999999999999999999", "-1", "x", ""],
+    "text": ["a\x00", "长" * 5000, "9999-12-31", "9999"],
+}
+# and every GET parameter each of these
+GET_SWEEP = ["0000-01", "9999-12", "9999-12-31", "a\x00", "99999999999999999999"]
+FILE_CONTENTS = [b"", b"%PDF-1.4\n%%EOF", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"\x00" * 64]
+
+
+def sweep_kind(kind: str) -> str | None:
+    if kind in ("date", "datetime-local", "month", "number", "select", "hidden"):
+        return {"datetime-local": "date", "month": "date"}.get(kind, kind)
+    if kind in ("radio",):
+        return "select"
+    if kind in ("checkbox", "submit", "image", "file"):
+        return None
+    return "text"
+
+
 def value_for(kind: str, *, options: list[str], baseline: str) -> st.SearchStrategy[str]:
     """A value for a field of ``kind``: mostly the kind of junk that field invites, sometimes anything."""
     real = [st.sampled_from(options)] if options else []
     if baseline:
         real.append(st.just(baseline))
     typed = {
-        "date": [dates],
-        "datetime-local": [dates],
-        "month": [periods, dates],
-        "number": [numbers],
-        "select": [*real, periods, codes],
-        "hidden": [*real, numbers, uuids],
+        "date": [st.sampled_from(EDGE_DATES), dates],
+        "datetime-local": [st.sampled_from(EDGE_DATES), dates],
+        "month": [st.sampled_from(EDGE_PERIODS), periods],
+        "number": [st.sampled_from(EDGE_NUMBERS), numbers],
+        "select": [*real, EDGES, periods, codes],
+        "hidden": [*real, EDGES, numbers, uuids],
         "checkbox": [st.sampled_from(["on", "true", "false", "1", "0"])],
         "radio": [*real],
         "submit": [*real],
-    }.get(kind, [texts, long_texts, dates, numbers])
+    }.get(kind, [EDGES, texts, long_texts, dates, numbers])
     return st.one_of(*typed, anything)
 
 

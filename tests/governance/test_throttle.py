@@ -16,25 +16,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.clock import Clock
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 WRONG_PASSWORD_MESSAGE = "用户名或密码不正确，请重试。"
 LOCKED_TITLE = "登录已暂时锁定"
-
-
-class Clock:
-    """A settable "now" for Django and axes, so the lockout times can be checked to the minute."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture

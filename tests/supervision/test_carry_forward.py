@@ -155,3 +155,28 @@ def test_an_annual_report_starts_from_its_quarters(village):
         rollup_text(village=village, period=annual)["summary"] == "【2025年第1季度】Q1\n【2025年第2季度】Q2"
     )
     assert rollup_figures(village=village, period=annual).expected == 4
+
+
+@pytest.mark.parametrize(("found_on", "ok"), [(dt.date(2024, 11, 20), True), (dt.date(2024, 11, 21), False)])
+def test_a_problem_may_be_found_today_but_not_tomorrow(village, staff, found_on, ok):
+    nov = _month(village, 2024, 11)
+    kwargs = dict(
+        report=nov, user=staff, area="finances", problem="x", responsible="y", deadline=dt.date(2024, 12, 31)
+    )
+    if ok:
+        assert services.rectification_add(found_on=found_on, today=dt.date(2024, 11, 20), **kwargs).pk
+        return
+    with pytest.raises(ValidationError) as exc:
+        services.rectification_add(found_on=found_on, today=dt.date(2024, 11, 20), **kwargs)
+    assert exc.value.message_dict == {"found_on": [services.FOUND_IN_FUTURE]}
+
+
+@pytest.mark.parametrize(("days_past_deadline", "overdue"), [(-1, False), (0, False), (1, True)])
+def test_an_open_item_is_overdue_from_the_day_after_its_deadline(village, days_past_deadline, overdue):
+    from django.utils import timezone
+
+    deadline = timezone.localdate() - dt.timedelta(days=days_past_deadline)
+    item = RectificationFactory(
+        opened_in=_month(village, 2024, 11), found_on=dt.date(2024, 11, 1), deadline=deadline
+    )
+    assert item.is_overdue is overdue

@@ -14,7 +14,7 @@ from supervision.selectors import completeness, completeness_table, month_grid, 
 from tests.factories import VillageFactory
 from tests.helpers import row_starting
 from tests.supervision.conftest import local
-from tests.supervision.factories import ReportFactory
+from tests.supervision.factories import PeriodFactory, ReportFactory
 
 ONE_SECOND = dt.timedelta(seconds=1)
 # 2025年3月 is due 2025-04-05: its deadline is 2025-04-06 00:00:00 Asia/Shanghai.
@@ -179,6 +179,18 @@ def test_the_county_table_and_the_lists_late_filter_agree_on_the_same_reports(
         assert row.on_time == len(listed["false"]), f"{row.name}: on time in the table = not late in the list"
         assert row.submitted - row.on_time == len(listed["true"]), f"{row.name}: late submissions agree"
     assert [(r.name, r.submitted, r.on_time) for r in table] == [("姑咱镇", 3, 1), ("新都桥镇", 2, 1)]
+
+
+def test_a_draft_is_late_only_once_its_deadline_has_passed(township, official, march):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    current = PeriodFactory(kind=Kind.MONTHLY, year=today.year, number=today.month)  # due next month
+    fresh = ReportFactory(village=VillageFactory(township=township), period=current)
+    stale = ReportFactory(village=VillageFactory(township=township), period=march)
+    late = {r.pk: r.late for r in reports_visible_to(official).filter(pk__in=[fresh.pk, stale.pk])}
+    assert late == {fresh.pk: False, stale.pk: True}, "an unsubmitted report is late once the deadline passed"
+    assert (fresh.is_late, stale.is_late) == (False, True)
 
 
 # --- rates per township --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from supervision.models import Kind, ReportingPeriod, ReportingPolicy
+from supervision.selectors import latest_due_month, recent_months
 from supervision.services import REPORT_EXISTS, report_create
 from tests.supervision.conftest import local
 from tests.supervision.factories import ReportFactory
@@ -112,3 +113,57 @@ def test_admins_edit_the_reporting_calendar_in_the_admin(admin_client_):
     assert response.status_code == 302
     assert ReportingPeriod.build(Kind.ANNUAL, 2025, 1).due_date == dt.date(2026, 2, 15)
     assert ReportingPeriod.build(Kind.MONTHLY, 2025, 3).locks_on == dt.date(2025, 4, 28)
+
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "number", "start", "end"),
+    [
+        (Kind.MONTHLY, 2024, 2, D(2024, 2, 1), D(2024, 2, 29)),  # leap February
+        (Kind.MONTHLY, 2025, 2, D(2025, 2, 1), D(2025, 2, 28)),
+        (Kind.MONTHLY, 2025, 4, D(2025, 4, 1), D(2025, 4, 30)),
+        (Kind.MONTHLY, 2025, 12, D(2025, 12, 1), D(2025, 12, 31)),
+        (Kind.QUARTERLY, 2025, 1, D(2025, 1, 1), D(2025, 3, 31)),
+        (Kind.QUARTERLY, 2025, 2, D(2025, 4, 1), D(2025, 6, 30)),
+        (Kind.QUARTERLY, 2025, 3, D(2025, 7, 1), D(2025, 9, 30)),
+        (Kind.QUARTERLY, 2025, 4, D(2025, 10, 1), D(2025, 12, 31)),
+        (Kind.ANNUAL, 2025, 1, D(2025, 1, 1), D(2025, 12, 31)),
+    ],
+)
+def test_periods_cover_their_calendar_span(kind, year, number, start, end):
+    assert ReportingPeriod.bounds(kind, year, number) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("key", "due", "locks_on"),
+    [
+        ("2024-02", D(2024, 3, 5), D(2024, 4, 4)),  # 30 days after 5 March: 26 + 4
+        ("2025-01", D(2025, 2, 5), D(2025, 3, 7)),  # 30 days after 5 February 2025: 23 + 7
+        ("2025-Q3", D(2025, 10, 10), D(2025, 11, 9)),
+        ("2024", D(2025, 1, 31), D(2025, 3, 2)),  # 30 days after 31 January 2025: 28 + 2
+    ],
+)
+def test_due_and_lock_dates_by_the_default_calendar(key, due, locks_on):
+    period = ReportingPeriod.build(*ReportingPeriod.parse_key(key))
+    assert (period.due_date, period.locks_on) == (due, locks_on)
+
+
+@pytest.mark.parametrize(
+    ("today", "month"),
+    [
+        (D(2026, 1, 1), (2025, 12)),  # on New Year's Day December is being collected
+        (D(2026, 1, 31), (2025, 12)),
+        (D(2026, 3, 1), (2026, 2)),
+        (D(2024, 3, 31), (2024, 2)),
+    ],
+)
+def test_the_month_being_collected_is_the_previous_calendar_month(today, month):
+    assert latest_due_month(today) == month
+
+
+def test_the_health_matrix_covers_the_twelve_months_before_today_over_the_year_end():
+    # Today 2026-02-10: January 2026 is being collected; the eleven months before it go back to February 2025.
+    months = [(2025, m) for m in range(2, 13)] + [(2026, 1)]
+    assert recent_months(D(2026, 2, 10)) == months
