@@ -38,7 +38,11 @@ def has_nul(request) -> bool:
     sources = [request.GET]
     if request.method == "POST":
         sources.append(request.POST)
-    return any("\x00" in key or any("\x00" in value for value in values) for d in sources for key, values in d.lists())
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for d in sources
+        for key, values in d.lists()
+    )
 
 
 def _valid_key(field, value: str) -> bool:

@@ -8,6 +8,7 @@ ID-number keys: a restore needs the same ``ID_NUMBER_ENCRYPTION_KEY`` and ``ID_N
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -119,41 +120,61 @@ def _extract(archive: Path, into: Path) -> None:
 def _restore_database(*, dump: Path, db: dict, name: str) -> None:
     """Replace database ``name`` with the dump, in one transaction: on failure it stays as it was.
 
-    The public schema is dropped first, so tables the dump does not have (a newer migration's) go too.
+    The public schema is dropped first, so tables the dump does not have (a newer migration's) go
+    too. pg_restore's SQL is relayed to psql here so that a failing pg_restore (a damaged dump) can
+    end psql's transaction with an error, rolling back the drop as well.
     """
     args, env = libpq_args(db)
-    restore = subprocess.Popen(
-        [pg_bin("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    psql = subprocess.run(
-        [
-            pg_bin("psql"),
-            "--no-psqlrc",
-            "--quiet",
-            "--single-transaction",
-            "--set=ON_ERROR_STOP=1",
-            *args,
-            "--dbname",
-            name,
-            "--command=DROP SCHEMA IF EXISTS public CASCADE",
-            "--command=CREATE SCHEMA public",
-            "--file=-",
-        ],
-        stdin=restore.stdout,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    restore.stdout.close()
-    restore_error = restore.stderr.read().decode(errors="replace").strip()
-    if restore.wait() != 0:
-        raise BackupError(f"pg_restore 失败：{restore_error}")
-    if psql.returncode != 0:
-        raise BackupError(f"恢复到数据库 {name} 失败，数据库未作任何改动：{psql.stderr.strip()}")
+    env["PGOPTIONS"] = "-c client_min_messages=warning"  # no NOTICE per dropped table
+    with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
+        restore = subprocess.Popen(
+            [pg_bin("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
+            stdout=subprocess.PIPE,
+            stderr=restore_errors,
+            env=env,
+        )
+        psql = subprocess.Popen(
+            [
+                pg_bin("psql"),
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                *args,
+                "--dbname",
+                name,
+                "--command=DROP SCHEMA IF EXISTS public CASCADE",
+                "--command=CREATE SCHEMA public",
+                "--file=-",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=psql_errors,
+            env=env,
+        )
+        try:
+            for chunk in iter(lambda: restore.stdout.read(1 << 16), b""):
+                psql.stdin.write(chunk)
+            if restore.wait() != 0:
+                # End a COPY block if one was cut off, then fail: psql rolls everything back.
+                psql.stdin.write(b"\n\\.\nDO $$BEGIN RAISE EXCEPTION 'pg_restore failed'; END$$;\n")
+            psql.stdin.close()
+        except BrokenPipeError:
+            pass  # psql stopped at an error of its own and rolled back
+        finally:
+            restore.stdout.close()  # a pg_restore still writing gets SIGPIPE instead of blocking
+            restored = restore.wait() == 0
+            with contextlib.suppress(BrokenPipeError):
+                psql.stdin.close()
+        loaded = psql.wait() == 0
+        if not (restored and loaded):
+            detail = b""
+            for errors in (psql_errors, restore_errors):
+                errors.seek(0)
+                detail += errors.read()
+            raise BackupError(
+                f"恢复到数据库 {name} 失败，数据库未作任何改动：{detail.decode(errors='replace').strip()}"
+            )
 
 
 def _replace_media(*, extracted: Path, media_root: Path) -> None:

@@ -128,7 +128,7 @@ class Recorder:
         return response if status in expect else None
 
 
-class User(threading.Thread):
+class VirtualUser(threading.Thread):
     def __init__(self, *, port, username, recorder, stop, delay, think, rng):
         super().__init__(name=username, daemon=True)
         self.client = Client(port)
@@ -168,7 +168,7 @@ class User(threading.Thread):
             self.step()
 
 
-class Clerk(User):
+class Clerk(VirtualUser):
     def __init__(self, *, villages, period, **kwargs):
         super().__init__(**kwargs)
         self.to_create = list(villages)
@@ -223,7 +223,7 @@ class Clerk(User):
                 self.recorder.acks.append(Ack(public_id, summary, time.monotonic()))
 
 
-class Official(User):
+class Official(VirtualUser):
     turn = 0
 
     def step(self) -> None:
@@ -397,6 +397,21 @@ def prepare(pg: ThrowawayPostgres, workdir: Path, *, clerks: int, officials: int
     return env, json.loads(out.strip().splitlines()[-1])
 
 
+def _restart(pg: ThrowawayPostgres, port: int, at: float, down: float, health: list) -> tuple[float, float]:
+    """Stop PostgreSQL at ``at`` for ``down`` seconds, asking /healthz meanwhile; the down window."""
+    time.sleep(max(0.0, at - time.monotonic()))
+    went_down = time.monotonic()
+    pg.stop("fast")  # rolls back open transactions and drops every connection, as a restart does
+    while time.monotonic() < went_down + down:
+        try:
+            health.append(Client(port, timeout=5).get("/healthz").status)
+        except OSError:
+            health.append(None)
+        time.sleep(0.5)
+    pg.start()
+    return went_down, time.monotonic()
+
+
 def run(
     *,
     clerks: int = 30,
@@ -419,7 +434,7 @@ def run(
             recorder, stop = Recorder(), threading.Event()
             rng = random.Random(seed_value)
             ramp = min(3.0, duration / 4)
-            users: list[User] = []
+            users: list[VirtualUser] = []
             common = {"port": server.port, "recorder": recorder, "stop": stop, "think": think}
             for username, villages in accounts["clerks"].items():
                 users.append(
@@ -447,24 +462,15 @@ def run(
             for user in users:
                 user.start()
             window, health_down, health_after = None, [], None
-            if restart_at is not None:
-                time.sleep(max(0.0, started + restart_at - time.monotonic()))
-                went_down = time.monotonic()
-                pg.stop("fast")  # rolls back open transactions and drops every connection
-                log(f"PostgreSQL stopped at {went_down - started:.1f} s")
-                while time.monotonic() < went_down + down:
-                    try:
-                        health_down.append(Client(server.port, timeout=5).get("/healthz").status)
-                    except OSError:
-                        health_down.append(None)
-                    time.sleep(0.5)
-                pg.start()
-                window = (went_down, time.monotonic())
-                log(f"PostgreSQL back at {window[1] - started:.1f} s")
-            time.sleep(max(0.0, started + duration - time.monotonic()))
-            stop.set()
-            for user in users:
-                user.join(timeout=40)
+            try:
+                if restart_at is not None:
+                    window = _restart(pg, server.port, started + restart_at, down, health_down)
+                    log(f"PostgreSQL down from {window[0] - started:.1f} s to {window[1] - started:.1f} s")
+                time.sleep(max(0.0, started + duration - time.monotonic()))
+            finally:
+                stop.set()  # whatever happened, the users stop: the run is bounded
+                for user in users:
+                    user.join(timeout=40)
             ended = time.monotonic()
             if restart_at is not None:
                 health_after = Client(server.port).get("/healthz").status

@@ -58,9 +58,10 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 def collectstatic_if_stale(env: dict[str, str]) -> None:
-    """collectstatic (about 5 s) unless the manifest is newer than every file under static/."""
+    """collectstatic (about 5 s) unless the manifest is newer than every file under static/ and
+    than the lock file (the admin's static files come with Django)."""
     manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
-    sources = [p for p in (BASE_DIR / "static").rglob("*") if p.is_file()]
+    sources = [p for p in (BASE_DIR / "static").rglob("*") if p.is_file()] + [BASE_DIR / "uv.lock"]
     if manifest.exists() and all(p.stat().st_mtime < manifest.stat().st_mtime for p in sources):
         return
     manage(env, "collectstatic", "--noinput", "-v0")
@@ -183,7 +184,11 @@ class Client:
         return self.request("POST", path, b"".join(parts), f"multipart/form-data; boundary={boundary}")
 
     def log_in(self, username: str, password: str) -> Response:
-        form = hidden_fields(self.get("/accounts/login/").text, "password")
+        """The login form, then its POST; the form's answer when it is not a page (a 503)."""
+        page = self.get("/accounts/login/")
+        if page.status != 200:
+            return page
+        form = hidden_fields(page.text, "password")
         return self.post("/accounts/login/", {**form, "username": username, "password": password})
 
 

@@ -8,10 +8,12 @@ other test runs are never touched.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -111,7 +113,8 @@ print(json.dumps(out))
 def seeded(tmp_path_factory):
     """The demo loaded into a database of this run's own, a backup of it, and its restored copy."""
     root = tmp_path_factory.mktemp("backup")
-    prefix = settings.DATABASES["default"]["TEST"]["NAME"]
+    # This run's own names (and this xdist worker's, should the tests ever be spread out).
+    prefix = settings.DATABASES["default"]["TEST"]["NAME"] + os.environ.get("PYTEST_XDIST_WORKER", "")
     source, restored = f"{prefix}_bk_source", f"{prefix}_bk_restored"
     drop_database(_server(), restored)
     create_database(_server(), source, replace=True)
@@ -229,6 +232,42 @@ def test_restoring_over_a_changed_database_puts_it_back_as_it_was(seeded):
     assert _fingerprints(seeded["source"]) == expected
     assert (seeded["media"] / lost_name).exists()
     assert not (seeded["media"] / "stray.txt").exists()
+
+
+def test_a_damaged_backup_leaves_the_database_and_the_uploads_as_they_were(seeded, tmp_path):
+    """A dump cut in half (a full disk, a broken copy): pg_restore fails part-way through."""
+    damaged = tmp_path / "damaged.tar"
+    with tarfile.open(seeded["archive"]) as good, tarfile.open(damaged, "w") as bad:
+        for member in good.getmembers():
+            data = good.extractfile(member).read()
+            if member.name == "db.dump":
+                data = data[: len(data) // 2]
+            member.size = len(data)
+            bad.addfile(member, io.BytesIO(data))
+    before = _fingerprints(seeded["restored"])
+    media_before = sorted(
+        p.relative_to(seeded["restored_media"]) for p in seeded["restored_media"].rglob("*")
+    )
+
+    with pytest.raises(AssertionError, match="数据库未作任何改动"):
+        _manage(
+            "restore",
+            "--noinput",
+            str(damaged),
+            "--into-database",
+            seeded["restored"],
+            "--into-media",
+            str(seeded["restored_media"]),
+            database=seeded["source"],
+            media=seeded["media"],
+            data=seeded["data"],
+        )
+
+    assert _fingerprints(seeded["restored"]) == before
+    assert (
+        sorted(p.relative_to(seeded["restored_media"]) for p in seeded["restored_media"].rglob("*"))
+        == media_before
+    )
 
 
 def test_a_file_that_is_not_a_backup_is_refused_before_anything_changes(tmp_path):

@@ -34,10 +34,17 @@ class Command(BaseCommand):
             f"附件 {manifest['media_files']} 个。\n"
             f"将覆盖数据库 {database} 和附件目录 {media_root}。"
         )
-        if interactive and input("确认恢复请输入 yes：").strip() != "yes":
+        if interactive and _ask("确认恢复请输入 yes：") != "yes":
             raise CommandError("已取消，没有任何改动。")
         try:
             backup_restore(archive=archive, db=db, database=database, media_root=media_root)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("恢复完成。") + " 如代码比备份新，请再运行 manage.py migrate。")
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip()
+    except EOFError:  # no terminal (cron, CI): not a yes
+        return ""
