@@ -4,13 +4,19 @@ Seeds the Kangding demo (every app's demo data, through its AppConfig hook), the
 (township staff, county official, admin, anonymous):
 
 1. crawls the pages the role is shown, reading each page's links and forms (tests/fuzz/discovery.py);
-2. requests every page found with hypothesis-generated GET parameters: the names its filter forms
-   and links use, plus ones other pages take (tests/fuzz/runner.py ``get_page``);
-3. posts every form found (hidden fields such as csrf and version included) with one field fuzzed
-   and the others filled in sensibly, or many fields fuzzed, dropped or repeated, then opens the page
-   the form redirects to (``post_form``);
+2. requests every page found with each GET parameter its filter forms and links use set in turn to
+   the worst values (``sweep_get``), then with hypothesis-generated parameters, including ones other
+   pages take (tests/fuzz/runner.py ``get_page``);
+3. posts every form found (hidden fields such as csrf, version and one-time tokens included) with
+   each field in turn set to the worst values of its kind and the others filled in sensibly
+   (``sweep_form``), then with hypothesis-generated data: one field fuzzed, or many fuzzed, dropped
+   or repeated (``post_form``). After a redirect it opens the page the form led to and posts the next
+   step that page offers, as the user would;
 4. requests every pattern of the URL resolver with real keys, random keys of each converter's shape
    and junk in its path (``fuzz_path``).
+
+New apps, URLs and forms are picked up by the resolver walk, the crawl and their demo data, with no
+edit here.
 
 Values (tests/fuzz/strategies.py): arbitrary unicode with NUL bytes and lone surrogates sent as the
 bytes a client would send, huge, negative and float numbers, dates such as 0001-01-01, 9999-12-31,
@@ -55,6 +61,8 @@ pytestmark = [
 ]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+# Seconds one target may take at most (a slow page gets fewer examples); grows with a longer run.
+BUDGET = float(EXAMPLES)
 # Township staff first: their posts create the records the county official then reviews.
 ROLES = [
     ("township staff", "township"),
@@ -89,12 +97,12 @@ def _fuzz_role(role: str, user, leaves, failures, stats, swept: set) -> None:
         fresh = [name for name in sorted(discovery.get_params.get(route, ())) if (route, name) not in swept]
         if not in_admin:
             swept.update((route, name) for name in fresh)
-            sweep_get(session, discovery.pages[route][0], fresh, budget=3.0)
+            sweep_get(session, discovery.pages[route][0], fresh, budget=BUDGET)
         run_examples(
             f"{role} GET {route}",
             1 if in_admin else EXAMPLES,
             lambda data, route=route: get_page(session, data, discovery, route, global_params),
-            budget=3.0,
+            budget=BUDGET,
         )
 
     stats[role]["GET s"], clock = round(time.perf_counter() - clock), time.perf_counter()
@@ -105,12 +113,12 @@ def _fuzz_role(role: str, user, leaves, failures, stats, swept: set) -> None:
         if key not in swept:
             swept.add(key)
             # In the admin only the values its model code computes with: dates and numbers.
-            sweep_form(session, forms[0], budget=3.0, kinds=("date", "number") if in_admin else None)
+            sweep_form(session, forms[0], budget=BUDGET, kinds=("date", "number") if in_admin else None)
         run_examples(
             f"{role} POST {key}",
             1 if in_admin else EXAMPLES,
             lambda data, forms=forms: post_form(session, data, data.draw(st.sampled_from(forms))),
-            budget=3.0,
+            budget=BUDGET,
         )
 
     stats[role]["POST s"], clock = round(time.perf_counter() - clock), time.perf_counter()
@@ -123,7 +131,7 @@ def _fuzz_role(role: str, user, leaves, failures, stats, swept: set) -> None:
             f"{role} path {leaf.route}",
             examples,
             lambda data, leaf=leaf: fuzz_path(session, data, leaf, discovery.kwarg_pool),
-            budget=1.0,
+            budget=BUDGET / 3,
         )
     stats[role]["path s"] = round(time.perf_counter() - clock)
     stats[role]["requests"] = session.requests
@@ -167,4 +175,7 @@ def test_no_request_from_any_role_makes_the_server_fail(monkeypatch, _quiet_requ
     report = "\n\n".join(str(failure) for failure in distinct.values())
     assert not failures, f"{len(failures)} requests answered 5xx ({len(distinct)} distinct):\n\n{report}"
     # The discovery found something to fuzz for each role (a broken crawl must not pass quietly).
+    signed_in = [role for role, username in ROLES if username and role in stats]
+    assert all(stats[role]["routes"] >= 10 for role in signed_in), stats
     assert all(counts["routes"] >= 2 for counts in stats.values()), stats
+    assert "township staff" not in stats or stats["township staff"]["forms"] >= 10, stats

@@ -11,6 +11,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -219,7 +220,9 @@ def send_form(session: Session, form: Form, pairs, files=None, *, follow: bool =
     if landing is None or landing.status_code != 200 or "text/html" not in landing.get("Content-Type", ""):
         return response
     _links, forms = parse_page(landing.content.decode("utf-8", "replace"), location)
-    next_steps = [f for f in forms if f.method == "post" and route_of(f.action) is not None]
+    # The next steps on the record just saved: its page's forms that post below its own URL.
+    here = urlsplit(location).path
+    next_steps = [f for f in forms if f.method == "post" and urlsplit(f.action).path.startswith(here)]
     for step in next_steps[:2]:
         send_form(session, step, baseline_pairs(step), follow=False)
     return response
