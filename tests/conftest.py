@@ -23,6 +23,29 @@ from tests.factories import (
 )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make ``--dist loadgroup`` keep each ``xdist_group`` on one worker.
+
+    pytest 9 reads a node's id from ``Node._id``; pytest-xdist 3.8 still appends the ``@group``
+    suffix to ``_nodeid``, which pytest no longer reads, so grouped tests would be spread over the
+    workers (and, for example, seed the demo on each). This puts the suffix where pytest reads it.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers under --dist loadgroup
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        if "@" in item.nodeid:
+            continue
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(names))}")
+
+
 @pytest.fixture(autouse=True)
 def _chinese_interface():
     """Each test starts in the default language, whatever an earlier test's request activated."""

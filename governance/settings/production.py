@@ -23,6 +23,8 @@ ID_NUMBER_ENCRYPTION_KEY = env_required("ID_NUMBER_ENCRYPTION_KEY")
 ID_NUMBER_HASH_KEY = env_required("ID_NUMBER_HASH_KEY")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Monitors may call /healthz on loopback without TLS headers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if env_bool("SECURE_PROXY_SSL_HEADER", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
