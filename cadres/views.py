@@ -46,6 +46,7 @@ from cadres.selectors import (
     village_compliance,
 )
 from governance.exports import export_response
+from governance.fields import parse_year
 from governance.history import history_entries
 from governance.listing import filtered_list, list_context, render_list
 from governance.permissions import editor_required
@@ -299,7 +300,7 @@ COMPLIANCE_PAGE_SIZE = 300
 
 def _plan_year(request) -> int | None:
     raw = request.GET.get("year") or str(timezone.localdate().year)
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    return parse_year(raw)
 
 
 @require_safe

@@ -47,6 +47,16 @@ def year_in_range(year: int) -> bool:
     return EARLIEST_YEAR <= year <= LATEST_YEAR
 
 
+def parse_year(text: str | None) -> int | None:
+    """A year as typed in a URL (``?year=2026``), or None: four ASCII digits within the span.
+
+    ``str.isdigit`` alone lets through "²" and 5,000-digit numbers, on which ``int()`` raises."""
+    if not (text and len(text) == 4 and text.isascii() and text.isdigit()):
+        return None
+    year = int(text)
+    return year if year_in_range(year) else None
+
+
 class DateField(forms.DateField):
     """A date between EARLIEST_DATE and LATEST_DATE; the browser's date picker gets the same bounds."""
 

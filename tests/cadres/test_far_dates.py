@@ -1,6 +1,6 @@
-"""Far-future dates in the cadre forms: refused on the form, and a far date stored before the forms
-refused it makes a later step say so instead of failing (five-year terms and one-year probations
-are added to these dates: past year 9999 Python's calendar ends)."""
+"""Far-future dates and impossible years in the cadre pages: refused where they are typed; a far
+date stored before the forms refused it makes a later step say so instead of failing (five-year
+terms and one-year probations are added to these dates: past year 9999 Python's calendar ends)."""
 
 from __future__ import annotations
 
@@ -82,3 +82,16 @@ def test_months_added_past_year_9999_are_a_validation_error():
 
 def test_a_five_year_term_from_the_last_accepted_day_is_still_a_date():
     assert add_months(dt.date(2100, 12, 31), 60) == dt.date(2105, 12, 31)
+
+
+@pytest.mark.parametrize("year", ["9" * 5000, "²⁰²⁶", "0000", "9999", "20266"])
+def test_the_compliance_page_answers_400_for_a_year_no_plan_can_have(official_client, year):
+    response = official_client.get(reverse("cadres:compliance"), {"year": year})
+    assert response.status_code == 400
+    assert response.context["year"] is None
+
+
+def test_the_compliance_page_shows_a_plan_year_in_the_span(official_client):
+    response = official_client.get(reverse("cadres:compliance"), {"year": "2100"})
+    assert response.status_code == 200
+    assert response.context["year"] == 2100

@@ -33,25 +33,23 @@ class Leaf:
     regex: str  # the whole pattern, for generating random matching paths
     formats: tuple[tuple[str, tuple[str, ...]], ...]  # normalize(): ("cadres/people/%(public_id)s/", …)
     converters: dict = field(hash=False, compare=False)
-    name: str | None = None
 
 
 def url_leaves() -> list[Leaf]:
     """Every endpoint of the root URLconf, include()s walked, with the converters of each level."""
 
-    def walk(resolver, route="", regex="", converters=None, namespace=""):
+    def walk(resolver, route="", regex="", converters=None):
         for pattern in resolver.url_patterns:
+            # Joined as Django joins them for ResolverMatch.route: the name a target goes by.
             text = str(pattern.pattern)
             joined = route + text.removeprefix("^") if route else text
             full = regex + pattern.pattern.regex.pattern.removeprefix("^")
             convs = {**(converters or {}), **pattern.pattern.converters}
             if isinstance(pattern, URLResolver):
-                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                yield from walk(pattern, joined, full, convs, ns)
+                yield from walk(pattern, joined, full, convs)
             else:
-                name = f"{namespace}{pattern.name}" if pattern.name else None
                 formats = tuple((fmt, tuple(params)) for fmt, params in normalize(full))
-                yield Leaf(route=joined, regex=full, formats=formats, converters=convs, name=name)
+                yield Leaf(route=joined, regex=full, formats=formats, converters=convs)
 
     return list(walk(get_resolver()))
 
