@@ -84,9 +84,8 @@ class Vote:
 
 
 def policy_current() -> DecisionPolicy:
-    """The one policy row, created with DESIGN's defaults on first use."""
-    policy, _created = DecisionPolicy.objects.get_or_create(pk=1)
-    return policy
+    """The saved policy, or DESIGN's defaults when none is saved (reading never writes)."""
+    return DecisionPolicy.objects.filter(pk=1).first() or DecisionPolicy(pk=1)
 
 
 def attachment_max_bytes() -> int:

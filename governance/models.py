@@ -97,3 +97,6 @@ class Submission(models.Model):
     class Meta:
         verbose_name = _("表单提交记录")
         verbose_name_plural = _("表单提交记录")
+
+    def __str__(self) -> str:
+        return str(self.token)

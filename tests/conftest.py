@@ -23,6 +23,18 @@ from tests.factories import (
 )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_itemcollected(item):
+    """Transactional tests (browsers, races) end by emptying every table, which would also delete
+    the rows migrations create (the default 3512 quota): later tests on the same worker would then
+    see a database the portal never has. ``serialized_rollback`` puts those rows back."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+        item.add_marker(
+            pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
+        )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Make ``--dist loadgroup`` keep each ``xdist_group`` on one worker.
