@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from decisions import public_views
 
 # Counties, townships and villages are addressed by their 12-digit division code.
-CODE = r"(?P<code>\d{12})"
+CODE = r"(?P<code>[0-9]{12})"  # ASCII digits only: \d also matches other scripts' digits
 
 app_name = "public"
 urlpatterns = [
