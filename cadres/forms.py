@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import BLANK_CHOICE_DASH, Exists, OuterRef
+from django.db.models import BLANK_CHOICE_DASH, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cadres import idnumbers
@@ -19,7 +19,9 @@ from cadres.models import (
     Sex,
 )
 from cadres.selectors import people_visible_to, posts_visible_to
+from cadres.widgets import PersonPicker
 from governance.fields import DateField
+from governance.filtering import unit_label
 from governance.versioning import VersionedForm
 from villages.selectors import villages_visible_to
 
@@ -43,25 +45,49 @@ def _village_field(user, label=VILLAGE_LABEL) -> forms.ModelChoiceField:
     )
 
 
+# Posts listed branch first, then villagers' and supervision committee, each in rank order.
+POSITION_ORDER = {
+    position: rank
+    for rank, position in enumerate(p for positions in POSITIONS_BY_COMMITTEE.values() for p in positions)
+}
+
+
+def with_current_posts(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People with their current posts loaded (one extra query), for ``person_choice_label``."""
+    current = Post.objects.filter(end_date__isnull=True)
+    return people.prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+
+
 def person_choice_label(person: Person) -> str:
-    """Names repeat (扎西, 卓玛 …): a choice also says where the person lives and when they were born."""
-    return _("%(name)s（%(village)s，%(year)s年生）") % {
+    """A person as "姓名 · 村 · 当前职务": names repeat (扎西, 卓玛 …), so a choice also says where the
+    person lives and what they hold now. Needs ``with_current_posts``."""
+    current = getattr(person, "current_posts", None)
+    if current is None:
+        current = person.posts.filter(end_date__isnull=True)
+    current = sorted(current, key=lambda post: POSITION_ORDER.get(post.position, len(POSITION_ORDER)))
+    posts = "、".join(dict.fromkeys(str(post.get_position_display()) for post in current))
+    return _("%(name)s · %(village)s · %(post)s") % {
         "name": person.name,
-        "village": person.home_village.name,
-        "year": person.birth_date.year,
+        "village": unit_label(person.home_village),
+        "post": posts or _("无现任职务"),
     }
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    widget = PersonPicker
+
     def label_from_instance(self, obj):
         return person_choice_label(obj)
 
 
-def _person_field(user, label=PERSON_LABEL, **kwargs) -> forms.ModelChoiceField:
+def _person_field(
+    user, label=PERSON_LABEL, *, search: dict | None = None, **kwargs
+) -> forms.ModelChoiceField:
     return PersonChoiceField(
         label=label,
-        queryset=people_visible_to(user).order_by("home_village__code", "name"),
+        queryset=with_current_posts(people_visible_to(user).order_by("home_village__code", "name")),
         to_field_name="public_id",
+        widget=PersonPicker(search=search),
         **kwargs,
     )
 
@@ -186,7 +212,7 @@ class EvaluationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only cadres are evaluated: people who hold or held a post (the service checks the year).
-        self.fields["person"] = _person_field(user)
+        self.fields["person"] = _person_field(user, search={"cadres": "1"})
         people = self.fields["person"].queryset
         self.fields["person"].queryset = people.filter(Exists(Post.objects.filter(person=OuterRef("pk"))))
         self.fields["village"] = _village_field(user)
@@ -244,7 +270,10 @@ class PairForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Offered: people holding a post in the reserve cadre's village (the service re-checks the date).
         self.fields["mentor"] = _person_field(
-            user, _("帮带干部"), help_text=_("须为结对日有在任职务的干部。")
+            user,
+            _("帮带干部"),
+            search={"posted_in": village.code},
+            help_text=_("须为结对日有在任职务的干部。"),
         )
         mentors = self.fields["mentor"].queryset
         self.fields["mentor"].queryset = (

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/lookup/", views.person_lookup, name="person_lookup"),
+    path("people/search/", views.person_search, name="person_search"),
     path("people/<uuid:public_id>/", views.person_detail, name="person_detail"),
     path("people/<uuid:public_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<uuid:public_id>/reveal/", views.person_reveal, name="person_reveal"),

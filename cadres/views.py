@@ -10,10 +10,11 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -159,14 +160,26 @@ def _person_context(request, person) -> dict:
 @login_required
 def person_detail(request, public_id):
     person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
-    return render(request, "cadres/person_detail.html", _person_context(request, person))
+    context = _person_context(request, person)
+    # Just revealed (person_reveal, post/redirect/get): shown this once, then masked again on reload.
+    number = request.session.pop(_reveal_key(person), None) if request.method == "GET" else None
+    if number is not None:
+        context["revealed_number"] = number
+    response = render(request, "cadres/person_detail.html", context)
+    if number is not None:
+        add_never_cache_headers(response)  # the page holds the whole number
+    return response
+
+
+def _reveal_key(person) -> str:
+    return f"cadres:revealed:{person.public_id}"
 
 
 @never_cache
 @require_POST
 @login_required
 def person_reveal(request, public_id):
-    """Show the whole ID number once, logged; never cached (the page holds the number)."""
+    """Show the whole ID number once, logged, on the person's page it redirects to."""
     person = get_visible_or_404(people_visible_to(request.user), public_id=public_id)
     try:
         number = services.person_reveal_id_number(person=person, user=request.user)
@@ -175,8 +188,11 @@ def person_reveal(request, public_id):
         response = render(request, "cadres/person_detail.html", context, status=429)
         response["Retry-After"] = str(max(1, math.ceil((exc.retry_at - timezone.now()).total_seconds())))
         return response
-    context = _person_context(request, person) | {"revealed_number": number}
-    return render(request, "cadres/person_detail.html", context)
+    # Post/redirect/get: the address bar goes back to the person's page (a reload does not post
+    # again, nor answer 405); the number waits in the server-side session for that one page, never
+    # in a URL or a cookie.
+    request.session[_reveal_key(person)] = number
+    return redirect("cadres:person_detail", public_id=person.public_id)
 
 
 @require_safe
@@ -549,3 +565,35 @@ def reserve_action(request, public_id, action):
         messages.success(request, _("已办理：%(action)s。") % {"action": label})
         return redirect("cadres:reserve_detail", public_id=reserve.public_id)
     return _reserve_page(request, reserve, bound=(action, form), status=400)
+
+
+# The most people one search answers: a picker shows a short list, the user types more to narrow it.
+PERSON_SEARCH_LIMIT = 20
+
+
+@require_safe
+@login_required
+def person_search(request):
+    """The person picker's search (``static/js/pickers.js``): people of the user's jurisdiction whose
+    name contains ``q``, as JSON ``{"results": [{"value": public_id, "text": "姓名 · 村 · 当前职务"}]}``,
+    at most ``PERSON_SEARCH_LIMIT``, in two queries. ``posted_in=VILLAGE`` keeps people holding a
+    post there now (mentors; a village outside the jurisdiction answers 404), ``cadres=1`` people
+    who hold or held a post."""
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:60]
+    if not query:
+        return JsonResponse({"results": []})
+    people = people_visible_to(request.user).filter(name__contains=query)
+    if "posted_in" in request.GET:
+        code = request.GET["posted_in"]
+        if not (code.isascii() and code.isdigit() and len(code) == 12):
+            raise Http404
+        village = get_visible_or_404(villages_visible_to(request.user), code=code)
+        people = people.filter(posts__village=village, posts__end_date__isnull=True).distinct()
+    elif request.GET.get("cadres") == "1":
+        people = people.filter(posts__isnull=False).distinct()
+    people = forms.with_current_posts(people.order_by("home_village__code", "name", "pk"))
+    results = [
+        {"value": str(p.public_id), "text": forms.person_choice_label(p)}
+        for p in people[:PERSON_SEARCH_LIMIT]
+    ]
+    return JsonResponse({"results": results})

@@ -46,7 +46,11 @@ class MatterForm(forms.Form):
         label=_("金额（元）"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
     description = forms.CharField(label=_("事项内容"), max_length=1500, widget=forms.Textarea)
-    planned_completion = DateField(label=_("计划完成日期"), widget=DateInput)
+    planned_completion = DateField(
+        label=_("计划完成日期"),
+        widget=DateInput,
+        help_text=_("可为今后的日期；补录的事项最早可为录入日前一年，且不早于本村设立日期。"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,3 +168,61 @@ class DiscloseResultForm(forms.Form):
 class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("说明"), max_length=80, help_text=_("如：商议会议记录扫描件、公示照片"))
     upload = forms.FileField(label=_("文件（JPEG、PNG或PDF）"))
+
+
+def show_date_rule(form, hint: str, *, earliest=None, latest=None) -> None:
+    """Put the date rule of ``held_on`` next to the field (help text) and on the date picker."""
+    field = form.fields.get("held_on")
+    if field is None:
+        return
+    field.help_text = hint
+    if earliest is not None:
+        field.widget.attrs["min"] = earliest.isoformat()
+    if latest is not None:
+        field.widget.attrs["max"] = latest.isoformat()
+
+
+CORRECTION_LABELS = {
+    "held_on": _("日期"),
+    "text": _("内容摘要"),
+    "members_due": _("应到人数"),
+    "present": _("实到人数"),
+    "votes_for": _("赞成票"),
+    "votes_against": _("反对票"),
+    "votes_abstain": _("弃权票"),
+    "households": _("本村户数"),
+    "households_represented": _("到会户代表户数"),
+    "place": _("公开地点"),
+    "notice_days": _("公示天数"),
+}
+
+
+class StepCorrectionForm(forms.Form):
+    """A correction of one recorded step: the fields it recorded (``fields``) and a required reason."""
+
+    reason = forms.CharField(
+        label=_("更正原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("必填，将与更正人、更正时间一起显示在事项页面上。"),
+    )
+
+    def __init__(self, *args, fields, step, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(step, name) for name in fields})
+        super().__init__(*args, **kwargs)
+        reason = self.fields.pop("reason")
+        for name in fields:
+            label = CORRECTION_LABELS[name]
+            if name == "held_on":
+                self.fields[name] = DateField(label=label, widget=DateInput)
+            elif name in ("text",):
+                self.fields[name] = forms.CharField(
+                    label=label, max_length=1500, required=False, widget=forms.Textarea
+                )
+            elif name == "place":
+                self.fields[name] = forms.CharField(label=label, max_length=80, required=False)
+            elif name == "notice_days":
+                self.fields[name] = forms.IntegerField(label=label, min_value=1, max_value=365)
+            else:
+                self.fields[name] = _count_field(label)
+        self.fields["reason"] = reason

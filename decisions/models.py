@@ -236,6 +236,31 @@ class Step(models.Model):
         return STEP_SLUGS[self.kind]
 
 
+class StepCorrection(models.Model):
+    """A correction of a recorded step by its township (date, numbers, text), with the required reason.
+
+    ``changes`` maps each corrected field to ``[before, after]`` (dates as ISO text). The step row itself
+    carries the corrected values; its history keeps every earlier version too."""
+
+    step = models.ForeignKey(
+        Step, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("步骤")
+    )
+    reason = models.TextField(_("更正原因"), max_length=500)
+    changes = models.JSONField(_("更正内容"), default=dict)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("更正人")
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("步骤更正")
+        verbose_name_plural = _("步骤更正")
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.step} · {self.corrected_at:%Y-%m-%d}"
+
+
 class Attachment(models.Model):
     """A scan or photo of minutes or a posted notice. The stored name is generated, never the uploader's."""
 

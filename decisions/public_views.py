@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,14 @@ from decisions.views import notice_context
 
 
 class BoardSearchForm(forms.Form):
-    village = forms.CharField(label=_("村（社区）名称"), max_length=60, required=False)
+    # The one search box finds villages by name and matters by title (``village`` stays the
+    # parameter's name so that earlier links keep working).
+    village = forms.CharField(
+        label=_("村（社区）名称"),
+        max_length=60,
+        required=False,
+        help_text=_("也可输入事项名称中的字词。"),
+    )
     year = forms.TypedChoiceField(label=_("公开年度"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, **kwargs):
@@ -33,7 +41,8 @@ class BoardSearchForm(forms.Form):
     def apply(self, queryset):
         data = self.cleaned_data
         if data.get("village"):
-            queryset = queryset.filter(village__name__contains=data["village"])
+            text = data["village"].strip()
+            queryset = queryset.filter(Q(village__name__contains=text) | Q(title__contains=text))
         if data.get("year"):
             queryset = queryset.filter(resolution_disclosed_on__year=data["year"])
         return queryset

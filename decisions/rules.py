@@ -7,6 +7,8 @@ means the meeting did not validly take place and nothing is saved; a failed vote
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 def at_least_fraction(part: int, whole: int, num: int, den: int) -> bool:
     """part ≥ whole × num / den, exactly."""
@@ -59,3 +61,40 @@ def representatives_quorum_met(*, members_due: int, present: int) -> bool:
 
 def resolve_passed(*, present: int, votes_for: int) -> bool:
     return more_than_half(votes_for, present)
+
+
+# Plausible dates (issue [6/10]). Every date rule of 四议两公开 is here; the services apply them and the
+# forms show them next to the field (``date_hints``).
+#
+# - A planned completion may lie in the past only by PLANNED_COMPLETION_MARGIN_DAYS before the day the
+#   matter is entered (a clerk catching up on last year's matters enters them in arrears), and never
+#   before the village existed. 1900-01-01 on a matter entered in 2026 is refused.
+# - Every step's date: not before the village existed (``village.valid_from``), not after today, not
+#   before the previous step (the legal order) and, on a correction, not after the following step.
+# - 实施结果公开 not before the resolution's notice period has ended: the notice posted on day D for
+#   n days runs D … D+n−1, so the result may be posted from D+n.
+PLANNED_COMPLETION_MARGIN_DAYS = 366
+
+
+def earliest_planned_completion(*, entered_on, village_from):
+    """The earliest planned completion date a matter entered on ``entered_on`` accepts."""
+    return max(entered_on - dt.timedelta(days=PLANNED_COMPLETION_MARGIN_DAYS), village_from)
+
+
+def earliest_result_disclosure(*, disclosed_on, notice_days):
+    """The first day after the resolution's notice period (posted ``disclosed_on`` for ``notice_days``)."""
+    return disclosed_on + dt.timedelta(days=notice_days)
+
+
+def step_date_problem(*, held_on, today, village_from, previous=None, following=None):
+    """Which date rule ``held_on`` breaks, as one of "future", "before_village", "backwards",
+    "after_next", or None when it is plausible."""
+    if held_on > today:
+        return "future"
+    if held_on < village_from:
+        return "before_village"
+    if previous is not None and held_on < previous:
+        return "backwards"
+    if following is not None and held_on > following:
+        return "after_next"
+    return None

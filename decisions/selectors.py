@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import BooleanField, Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from decisions.models import PUBLIC_STATES, Attachment, DecisionPolicy, Matter, Step
@@ -15,9 +29,12 @@ OVERDUE_RESOLUTION = "resolution"
 OVERDUE_RESULT = "result"
 
 
-def _notice_period_days() -> int:
-    policy = DecisionPolicy.objects.filter(pk=1).values_list("notice_period_days", flat=True).first()
-    return policy if policy is not None else DecisionPolicy._meta.get_field("notice_period_days").default
+def _notice_period_days():
+    """The policy's notice period as SQL (a subquery, default when no policy row is saved): pages
+    that count and list overdue matters need no query of their own for it."""
+    default = DecisionPolicy._meta.get_field("notice_period_days").default
+    saved = DecisionPolicy.objects.filter(pk=1).values("notice_period_days")[:1]
+    return Coalesce(Subquery(saved), Value(default))
 
 
 def overdue_q(*, today: dt.date | None = None, notice_days: int | None = None) -> tuple[Q, Q]:
@@ -27,8 +44,10 @@ def overdue_q(*, today: dt.date | None = None, notice_days: int | None = None) -
     Result: resolution passed, but the result is not disclosed after the planned completion date.
     """
     today = today or timezone.localdate()
-    notice_days = _notice_period_days() if notice_days is None else notice_days
-    resolution = Q(state=Matter.State.RESOLVED, resolved_on__lt=today - dt.timedelta(days=notice_days))
+    notice = _notice_period_days() if notice_days is None else Value(notice_days)
+    # date - integer = date in PostgreSQL.
+    cutoff = ExpressionWrapper(Value(today, output_field=DateField()) - notice, output_field=DateField())
+    resolution = Q(state=Matter.State.RESOLVED, resolved_on__lt=cutoff)
     result = Q(state__in=[Matter.State.RESOLVED, Matter.State.DISCLOSED], planned_completion__lt=today)
     return resolution, result
 

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cadres.selectors import combined_leadership_on
 from decisions import rules
@@ -29,38 +30,58 @@ from decisions.models import (
     Matter,
     MeetingType,
     Step,
+    StepCorrection,
     StepKind,
 )
 from governance.integrity import save_checked
 from governance.versioning import lock_for_update
 
-NOT_EDITABLE = "只有本乡镇的工作人员可以录入该事项。"
-MATTER_CLOSED = "该事项已办结或未通过，不能再录入步骤。"
-STEP_ALREADY_RECORDED = "该步骤已经录入（可能是其他人刚刚录入），请刷新页面查看。"
-STEP_OUT_OF_ORDER = "步骤不能跳过或颠倒：当前应录入“%(expected)s”。"
-DATE_IN_FUTURE = "日期不能晚于今天。"
-DATE_BEFORE_PREVIOUS = "日期不能早于上一步骤（%(previous)s）。"
-MERGE_NOT_ALLOWED = "该村在会议当日不是“一肩挑”，提议和商议须分别召开会议。"
-PRESENT_OVER_DUE = "实到人数不能超过应到人数。"
-VOTES_OVER_PRESENT = "赞成、反对、弃权票数之和不能超过实到人数。"
-MEMBERS_DUE_REQUIRED = "应到人数至少为1。"
-HOUSEHOLDS_OVER_TOTAL = "到会户代表户数不能超过本村户数。"
-CONSULT_QUORUM_MISSED = "商议须过半数“两委”成员到会：应到%(due)s人，实到%(present)s人，会议无效。"
-REVIEW_QUORUM_MISSED = "审议须%(num)s/%(den)s以上党员到会：应到%(due)s人，实到%(present)s人，会议无效。"
-ASSEMBLY_QUORUM_MISSED = (
+NOT_EDITABLE = gettext_noop("只有本乡镇的工作人员可以录入该事项。")
+MATTER_CLOSED = gettext_noop("该事项已办结或未通过，不能再录入步骤。")
+STEP_ALREADY_RECORDED = gettext_noop("该步骤已经录入（可能是其他人刚刚录入），请刷新页面查看。")
+STEP_OUT_OF_ORDER = gettext_noop("步骤不能跳过或颠倒：当前应录入“%(expected)s”。")
+DATE_IN_FUTURE = gettext_noop("日期不能晚于今天。")
+DATE_BEFORE_PREVIOUS = gettext_noop("日期不能早于上一步骤（%(previous)s）。")
+MERGE_NOT_ALLOWED = gettext_noop("该村在会议当日不是“一肩挑”，提议和商议须分别召开会议。")
+PRESENT_OVER_DUE = gettext_noop("实到人数不能超过应到人数。")
+VOTES_OVER_PRESENT = gettext_noop("赞成、反对、弃权票数之和不能超过实到人数。")
+MEMBERS_DUE_REQUIRED = gettext_noop("应到人数至少为1。")
+HOUSEHOLDS_OVER_TOTAL = gettext_noop("到会户代表户数不能超过本村户数。")
+CONSULT_QUORUM_MISSED = gettext_noop(
+    "商议须过半数“两委”成员到会：应到%(due)s人，实到%(present)s人，会议无效。"
+)
+REVIEW_QUORUM_MISSED = gettext_noop(
+    "审议须%(num)s/%(den)s以上党员到会：应到%(due)s人，实到%(present)s人，会议无效。"
+)
+ASSEMBLY_QUORUM_MISSED = gettext_noop(
     "村民会议须本村18周岁以上村民过半数到会，或三分之二以上户的代表到会："
     "18周岁以上村民%(due)s人，到会%(present)s人；共%(households)s户，到会户代表%(represented)s户，会议无效。"
 )
-REPRESENTATIVES_QUORUM_MISSED = (
+REPRESENTATIVES_QUORUM_MISSED = gettext_noop(
     "村民代表会议须三分之二以上组成人员到会：应到%(due)s人，实到%(present)s人，会议无效。"
 )
-MEETING_TYPE_REQUIRED = "请选择决议的会议类型。"
-HOUSEHOLDS_REQUIRED = "村民会议须填写本村户数和到会户代表户数。"
-NOTICE_TOO_SHORT = "公示天数不能少于%(days)s天。"
-ATTACHMENT_BAD_TYPE = "附件只能是JPEG、PNG图片或PDF文件。"
-ATTACHMENT_TOO_LARGE = "附件不能超过%(limit)s MB。"
-ATTACHMENT_EMPTY = "附件是空文件。"
-MATTER_LOCKED = "事项已录入提议，名称、类别、金额和内容不能再修改；如需更正，请在后续步骤的纪要中说明。"
+MEETING_TYPE_REQUIRED = gettext_noop("请选择决议的会议类型。")
+HOUSEHOLDS_REQUIRED = gettext_noop("村民会议须填写本村户数和到会户代表户数。")
+NOTICE_TOO_SHORT = gettext_noop("公示天数不能少于%(days)s天。")
+ATTACHMENT_BAD_TYPE = gettext_noop("附件只能是JPEG、PNG图片或PDF文件。")
+ATTACHMENT_TOO_LARGE = gettext_noop("附件不能超过%(limit)s MB。")
+ATTACHMENT_EMPTY = gettext_noop("附件是空文件。")
+DATE_BEFORE_VILLAGE = gettext_noop("日期不能早于本村设立日期（%(village_from)s）。")
+DATE_AFTER_NEXT = gettext_noop("日期不能晚于下一步骤（%(following)s）。")
+PLANNED_TOO_EARLY = gettext_noop("计划完成日期不能早于%(earliest)s（录入日前一年内，且不早于本村设立日期）。")
+RESULT_BEFORE_NOTICE_END = gettext_noop(
+    "决议自%(disclosed)s起公示%(days)s天，公示期满后才能公开实施结果：最早%(earliest)s。"
+)
+CORRECTION_CHANGES_OUTCOME = gettext_noop(
+    "更正后的票数会改变表决结果（%(before)s→%(after)s）。表决结果不能通过更正改变；"
+    "如确属录入错误，请联系县级管理员处理，并在更正说明中写明。"
+)
+CORRECTION_QUORUM = gettext_noop("更正后的到会人数达不到法定人数，会议无效，不能这样更正。")
+CORRECTION_NOTHING = gettext_noop("没有修改任何内容。")
+CORRECTION_REASON_REQUIRED = gettext_noop("请填写更正原因。")
+MATTER_LOCKED = gettext_noop(
+    "事项已录入提议，名称、类别、金额和内容不能再修改；如需更正，请在后续步骤的纪要中说明。"
+)
 
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -103,6 +124,9 @@ def matter_create(
     planned_completion: dt.date,
     amount: Decimal | None = None,
 ) -> Matter:
+    _check_planned_completion(
+        planned_completion, entered_on=timezone.localdate(), village_from=village.valid_from
+    )
     matter = Matter(
         village=village,
         title=title,
@@ -135,6 +159,12 @@ def matter_update(
     if matter.state != Matter.State.NEW or matter.steps.exists():
         raise ValidationError(_(MATTER_LOCKED), code="locked")
     lock_for_update(matter, version=version)
+    if planned_completion != matter.planned_completion:
+        _check_planned_completion(
+            planned_completion,
+            entered_on=timezone.localdate(matter.created_at),
+            village_from=matter.village.valid_from,
+        )
     matter.title = title
     matter.category = category
     matter.description = description
@@ -142,6 +172,80 @@ def matter_update(
     matter.amount = amount
     save_checked(matter)
     return matter
+
+
+def _check_planned_completion(planned_completion: dt.date, *, entered_on: dt.date, village_from: dt.date):
+    earliest = rules.earliest_planned_completion(entered_on=entered_on, village_from=village_from)
+    if planned_completion < earliest:
+        raise ValidationError(
+            {"planned_completion": _(PLANNED_TOO_EARLY) % {"earliest": earliest.isoformat()}},
+            code="planned_too_early",
+        )
+
+
+def _check_step_date(
+    matter: Matter, held_on: dt.date, *, previous: dt.date | None, following: dt.date | None = None
+) -> None:
+    """The date rules of rules.step_date_problem, as a form error on ``held_on``."""
+    problem = rules.step_date_problem(
+        held_on=held_on,
+        today=timezone.localdate(),
+        village_from=matter.village.valid_from,
+        previous=previous,
+        following=following,
+    )
+    messages = {
+        "future": lambda: _(DATE_IN_FUTURE),
+        "before_village": lambda: (
+            _(DATE_BEFORE_VILLAGE) % {"village_from": matter.village.valid_from.isoformat()}
+        ),
+        "backwards": lambda: _(DATE_BEFORE_PREVIOUS) % {"previous": previous.isoformat()},
+        "after_next": lambda: _(DATE_AFTER_NEXT) % {"following": following.isoformat()},
+    }
+    if problem is not None:
+        raise ValidationError({"held_on": messages[problem]()}, code=problem)
+
+
+def _check_result_after_notice(matter: Matter, held_on: dt.date) -> None:
+    disclosure = matter.steps.filter(kind=StepKind.DISCLOSE_RESOLUTION).first()
+    if disclosure is None or not disclosure.notice_days:
+        return
+    earliest = rules.earliest_result_disclosure(
+        disclosed_on=disclosure.held_on, notice_days=disclosure.notice_days
+    )
+    if held_on < earliest:
+        params = {
+            "disclosed": disclosure.held_on.isoformat(),
+            "days": disclosure.notice_days,
+            "earliest": earliest.isoformat(),
+        }
+        raise ValidationError({"held_on": _(RESULT_BEFORE_NOTICE_END) % params}, code="notice_running")
+
+
+STEP_DATE_HINT = gettext_noop(
+    "日期须在%(earliest)s至今天（%(today)s）之间：不早于本村设立日期和上一步骤，不晚于今天。"
+)
+RESULT_DATE_HINT = gettext_noop("决议公示期到%(last)s为止，实施结果最早%(earliest)s公开。")
+
+
+def step_date_rule(matter: Matter, kind: StepKind) -> tuple[str, dt.date, dt.date]:
+    """The date rule of the next step of ``matter``, for the form: (text, earliest, latest)."""
+    today = timezone.localdate()
+    earliest = matter.village.valid_from
+    previous = [step.held_on for step in matter.steps.all() if step.kind < kind]
+    if previous:
+        earliest = max(earliest, *previous)
+    hint = _(STEP_DATE_HINT) % {"earliest": earliest.isoformat(), "today": today.isoformat()}
+    if kind == StepKind.DISCLOSE_RESULT:
+        disclosure = next((s for s in matter.steps.all() if s.kind == StepKind.DISCLOSE_RESOLUTION), None)
+        if disclosure is not None and disclosure.notice_days:
+            first = rules.earliest_result_disclosure(
+                disclosed_on=disclosure.held_on, notice_days=disclosure.notice_days
+            )
+            earliest = max(earliest, first)
+            last = first - dt.timedelta(days=1)
+            hint = f"{hint}{_(RESULT_DATE_HINT) % {'last': last.isoformat(), 'earliest': first.isoformat()}}"
+    return hint, earliest, today
 
 
 def _locked(matter: Matter) -> Matter:
@@ -158,13 +262,10 @@ def _check_next(matter: Matter, kind: StepKind, held_on: dt.date) -> None:
     expected = NEXT_STEP[matter.state]
     if kind != expected:
         raise ValidationError(_(STEP_OUT_OF_ORDER) % {"expected": expected.label}, code="out_of_order")
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": _(DATE_IN_FUTURE)}, code="future")
     previous = matter.steps.order_by("-kind").values_list("held_on", flat=True).first()
-    if previous is not None and held_on < previous:
-        raise ValidationError(
-            {"held_on": _(DATE_BEFORE_PREVIOUS) % {"previous": previous.isoformat()}}, code="backwards"
-        )
+    _check_step_date(matter, held_on, previous=previous)
+    if kind == StepKind.DISCLOSE_RESULT:
+        _check_result_after_notice(matter, held_on)
 
 
 def _check_counts(vote: Vote) -> None:
@@ -411,6 +512,185 @@ def matter_disclose_result(*, matter: Matter, user, held_on: dt.date, outcome: s
     )
     _advance(matter, StepKind.DISCLOSE_RESULT, held_on)
     return step
+
+
+class _Rollback(Exception):
+    """Raised inside ``step_preview`` to undo the trial recording."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What recording a step would do: the step as it would be saved and the matter's state after."""
+
+    step: Step
+    state_after: str
+
+    @property
+    def state_after_label(self) -> str:
+        return Matter.State(self.state_after).label
+
+    @property
+    def rejects(self) -> bool:
+        return self.state_after == Matter.State.REJECTED
+
+
+def step_preview(record) -> Preview:
+    """Run ``record()`` (one of the step services) with every rule and roll it back: the confirmation
+    page shows exactly what the real recording will do, including a failed vote. Rule errors propagate
+    as ``ValidationError`` like the real call's."""
+    outcome = {}
+    try:
+        with transaction.atomic():
+            step = record()
+            outcome["preview"] = Preview(
+                step=step, state_after=Matter.objects.values_list("state", flat=True).get(pk=step.matter_id)
+            )
+            raise _Rollback
+    except _Rollback:
+        pass
+    return outcome["preview"]
+
+
+# What a correction may change, per field present on the step (meeting type and merging are not
+# corrected: they decide which rules apply, so a different meeting is a different record).
+COUNT_FIELDS = ("members_due", "present", "votes_for", "votes_against", "votes_abstain")
+CORRECTABLE_FIELDS = (
+    "held_on",
+    "text",
+    *COUNT_FIELDS,
+    "households",
+    "households_represented",
+    "place",
+    "notice_days",
+)
+
+
+def correctable_fields(step: Step) -> list[str]:
+    """The fields a correction of ``step`` offers: the date, the text, and what the step recorded."""
+    fields = ["held_on"]
+    if step.kind != StepKind.DISCLOSE_RESOLUTION:
+        fields.append("text")
+    if step.members_due is not None:
+        fields.extend(COUNT_FIELDS)
+    if step.households is not None:
+        fields.extend(("households", "households_represented"))
+    if step.kind in (StepKind.DISCLOSE_RESOLUTION, StepKind.DISCLOSE_RESULT):
+        fields.append("place")
+    if step.kind == StepKind.DISCLOSE_RESOLUTION:
+        fields.append("notice_days")
+    return fields
+
+
+def _vote_passes(step: Step, vote: Vote) -> bool:
+    """Quorum (raising the step's own quorum error) and outcome of ``vote`` under ``step``'s rules."""
+    if step.kind == StepKind.CONSULT:
+        if not rules.consult_quorum_met(members_due=vote.members_due, present=vote.present):
+            raise ValidationError(
+                {"present": _(CONSULT_QUORUM_MISSED) % {"due": vote.members_due, "present": vote.present}},
+                code="quorum",
+            )
+        return rules.consult_passed(present=vote.present, votes_for=vote.votes_for)
+    if step.kind == StepKind.REVIEW:
+        policy = policy_current()
+        if not rules.review_quorum_met(members_due=vote.members_due, present=vote.present, policy=policy):
+            raise ValidationError({"present": _(CORRECTION_QUORUM)}, code="quorum")
+        return rules.review_passed(members_due=vote.members_due, votes_for=vote.votes_for, policy=policy)
+    _check_resolve_quorum(
+        meeting_type=step.meeting_type,
+        vote=vote,
+        households=step.households,
+        households_represented=step.households_represented,
+    )
+    return rules.resolve_passed(present=vote.present, votes_for=vote.votes_for)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+_MATTER_DATES = {
+    StepKind.PROPOSE: "proposed_on",
+    StepKind.RESOLVE: "resolved_on",
+    StepKind.DISCLOSE_RESOLUTION: "resolution_disclosed_on",
+    StepKind.DISCLOSE_RESULT: "result_disclosed_on",
+}
+
+
+@transaction.atomic
+def step_correct(*, step: Step, user, reason: str, **values) -> StepCorrection:
+    """Correct a recorded step (its date, numbers, text) with a required reason, kept with who and
+    when. The corrected step must pass every rule a new recording passes (dates, order, counts,
+    quorum). A correction never changes a vote's outcome: a vote recorded as passed stays passed and a
+    failed one stays failed, so a correction that would flip it is refused (see README)."""
+    matter = _locked(step.matter)
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _(CORRECTION_REASON_REQUIRED)}, code="reason")
+    allowed = correctable_fields(step)
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"not correctable on this step: {sorted(unknown)}")
+    new = {name: values.get(name, getattr(step, name)) for name in allowed}
+    for name in ("text", "place"):
+        if name in new and new[name] is None:
+            new[name] = ""
+    changes = {
+        name: [_plain(getattr(step, name)), _plain(value)]
+        for name, value in new.items()
+        if getattr(step, name) != value
+    }
+    if not changes:
+        raise ValidationError(_(CORRECTION_NOTHING), code="nothing")
+
+    others = matter.steps.exclude(pk=step.pk)
+    previous = others.filter(kind__lt=step.kind).order_by("-kind").values_list("held_on", flat=True).first()
+    following = others.filter(kind__gt=step.kind).order_by("kind").values_list("held_on", flat=True).first()
+    _check_step_date(matter, new["held_on"], previous=previous, following=following)
+    if step.kind == StepKind.DISCLOSE_RESULT:
+        _check_result_after_notice(matter, new["held_on"])
+    if step.kind == StepKind.DISCLOSE_RESOLUTION:
+        minimum = policy_current().notice_period_days
+        if new["notice_days"] is None or new["notice_days"] < minimum:
+            raise ValidationError({"notice_days": _(NOTICE_TOO_SHORT) % {"days": minimum}}, code="notice")
+        result = others.filter(kind=StepKind.DISCLOSE_RESULT).first()
+        if result is not None:
+            earliest = rules.earliest_result_disclosure(
+                disclosed_on=new["held_on"], notice_days=new["notice_days"]
+            )
+            if result.held_on < earliest:
+                params = {
+                    "disclosed": new["held_on"].isoformat(),
+                    "days": new["notice_days"],
+                    "earliest": earliest.isoformat(),
+                }
+                raise ValidationError(
+                    {"held_on": _(RESULT_BEFORE_NOTICE_END) % params}, code="notice_running"
+                )
+    if step.members_due is not None:
+        vote = Vote(**{name: new[name] for name in COUNT_FIELDS})
+        _check_counts(vote)
+        for name in ("households", "households_represented"):
+            if name in new:
+                setattr(step, name, new[name])
+        passed = _vote_passes(step, vote)
+        if passed != step.passed:
+            labels = {True: _("通过"), False: _("未通过")}
+            raise ValidationError(
+                _(CORRECTION_CHANGES_OUTCOME) % {"before": labels[step.passed], "after": labels[passed]},
+                code="outcome",
+            )
+    for name, value in new.items():
+        setattr(step, name, value)
+    step._change_reason = reason[:100]
+    step.full_clean(validate_constraints=False)
+    step.save()
+    if step.kind in _MATTER_DATES and step.passed and "held_on" in changes:
+        setattr(matter, _MATTER_DATES[step.kind], new["held_on"])
+        matter.save(update_fields=[_MATTER_DATES[step.kind]])
+    correction = StepCorrection(step=step, reason=reason, changes=changes, corrected_by=user)
+    save_checked(correction)
+    return correction
 
 
 def _sniff(head: bytes) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.matter_edit, name="matter_edit"),
     path("<uuid:public_id>/notice/", views.matter_notice, name="matter_notice"),
     path("<uuid:public_id>/steps/<slug:step>/", views.step_record, name="step_record"),
+    path("<uuid:public_id>/corrections/<slug:step>/", views.step_correct, name="step_correct"),
     path("<uuid:public_id>/attachments/", views.attachment_upload, name="attachment_upload"),
     path(
         "<uuid:public_id>/attachments/<uuid:attachment_id>/",

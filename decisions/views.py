@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cadres.selectors import combined_leadership_on
 from decisions import services
 from decisions.filters import MatterFilter
 from decisions.forms import (
+    CORRECTION_LABELS,
     AttachmentForm,
     ConsultForm,
     DiscloseResolutionForm,
@@ -26,8 +27,19 @@ from decisions.forms import (
     ProposeForm,
     ResolveForm,
     ReviewForm,
+    StepCorrectionForm,
+    show_date_rule,
 )
-from decisions.models import NEXT_STEP, STEP_BODIES, STEP_BY_SLUG, STEP_SLUGS, Matter, StepKind
+from decisions.models import (
+    NEXT_STEP,
+    STEP_BODIES,
+    STEP_BY_SLUG,
+    STEP_SLUGS,
+    Matter,
+    Step,
+    StepCorrection,
+    StepKind,
+)
 from decisions.selectors import (
     attachments_visible_to,
     matter_detail_for,
@@ -172,12 +184,16 @@ def _step_form(kind: StepKind, matter: Matter, data=None):
     today; a posted merge is always checked by the service against the meeting date."""
     if kind == StepKind.PROPOSE:
         allow = data is not None or combined_leadership_on(village=matter.village, on=timezone.localdate())
-        return ProposeForm(data, allow_merge=allow)
-    if kind == StepKind.DISCLOSE_RESOLUTION:
-        return DiscloseResolutionForm(
+        form = ProposeForm(data, allow_merge=allow)
+    elif kind == StepKind.DISCLOSE_RESOLUTION:
+        form = DiscloseResolutionForm(
             data, initial={"notice_days": services.policy_current().notice_period_days}
         )
-    return STEP_FORMS[kind][0](data)
+    else:
+        form = STEP_FORMS[kind][0](data)
+    hint, earliest, latest = services.step_date_rule(matter, kind)
+    show_date_rule(form, hint, earliest=earliest, latest=latest)
+    return form
 
 
 def _detail_context(request, matter: Matter, *, step_form=None, attachment_form=None) -> dict:
@@ -186,6 +202,15 @@ def _detail_context(request, matter: Matter, *, step_form=None, attachment_form=
     if editable and step_form is None and next_step is not None:
         step_form = _step_form(next_step, matter)
     steps = {step.kind: step for step in matter.steps.all()}
+    corrections = {}
+    for correction in StepCorrection.objects.filter(step__matter=matter).select_related("corrected_by"):
+        correction.items = [
+            {"label": CORRECTION_LABELS.get(name, name), "before": before, "after": after}
+            for name, (before, after) in correction.changes.items()
+        ]
+        corrections.setdefault(correction.step_id, []).append(correction)
+    for step in steps.values():
+        step.correction_list = corrections.get(step.pk, [])
     timeline = [
         {"kind": kind, "label": kind.label, "body": STEP_BODIES[kind], "step": steps.get(kind)}
         for kind in StepKind
@@ -199,6 +224,7 @@ def _detail_context(request, matter: Matter, *, step_form=None, attachment_form=
         "next_step_body": STEP_BODIES.get(next_step),
         "step_form": step_form if editable else None,
         "can_edit": can_edit_records(request.user),
+        "step_slugs": STEP_SLUGS,
         "attachment_form": attachment_form or AttachmentForm(),
         "history": history_entries(matter),
     }
@@ -220,37 +246,91 @@ def _stale_message(matter: Matter, kind: StepKind) -> str:
     return _(services.STEP_OUT_OF_ORDER) % {"expected": NEXT_STEP[matter.state].label}
 
 
-@require_POST
+def _back_to_matter(matter: Matter, fragment: str):
+    """A GET of a form's POST address (a reload after an error or on the confirmation page, a
+    bookmarked address): the matter page, where the form is."""
+    return redirect(reverse("decisions:matter_detail", kwargs={"public_id": matter.public_id}) + fragment)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def step_record(request, public_id, step):
     kind = STEP_BY_SLUG.get(step)
     if kind is None:
         raise Http404
     matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    if request.method != "POST":
+        return _back_to_matter(matter, "#next-step")
     form = _step_form(kind, matter, request.POST)
-    if form.is_valid():
+    # Two steps, without JavaScript: the form posts to a confirmation page that states what will
+    # happen (a failed vote in red); only its 确认录入 (``confirmed``) records. 返回修改 (``revise``)
+    # brings the form back with the values as typed.
+    confirmed = request.POST.get("confirmed") == "1"
+    revise = request.POST.get("revise") == "1"
+    if form.is_valid() and not revise:
+        record = lambda: STEP_FORMS[kind][1](matter, request.user, form)  # noqa: E731
         try:
-            STEP_FORMS[kind][1](matter, request.user, form)
+            outcome = record() if confirmed else services.step_preview(record)
         except ValidationError as exc:
             if getattr(exc, "code", None) in _STALE_CODES:
                 messages.warning(request, exc.messages[0])
                 return redirect("decisions:matter_detail", public_id=matter.public_id)
             form.add_error(None, exc)
         else:
-            messages.success(request, _("已录入“%(step)s”。") % {"step": kind.label})
+            if not confirmed:
+                context = {"matter": matter, "form": form, "kind": kind, "slug": step, "preview": outcome}
+                return render(request, "decisions/step_confirm.html", context)
+            matter.refresh_from_db()
+            if matter.state == Matter.State.REJECTED:
+                messages.error(
+                    request, _("已录入“%(step)s”：表决未通过，事项以“未通过”结束。") % {"step": kind.label}
+                )
+            else:
+                messages.success(request, _("已录入“%(step)s”。") % {"step": kind.label})
             return redirect("decisions:matter_detail", public_id=matter.public_id)
     if NEXT_STEP.get(matter.state) != kind:
         messages.warning(request, _stale_message(matter, kind))
         return redirect("decisions:matter_detail", public_id=matter.public_id)
+    status = 200 if revise else 400
     return render(
-        request, "decisions/matter_detail.html", _detail_context(request, matter, step_form=form), status=400
+        request,
+        "decisions/matter_detail.html",
+        _detail_context(request, matter, step_form=form),
+        status=status,
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def step_correct(request, public_id, step):
+    """Correct a recorded step with a required reason (the service re-checks every rule)."""
+    kind = STEP_BY_SLUG.get(step)
+    if kind is None:
+        raise Http404
+    matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    record = get_visible_or_404(Step.objects.filter(matter=matter), kind=kind)
+    fields = services.correctable_fields(record)
+    form = StepCorrectionForm(request.POST or None, fields=fields, step=record)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.step_correct(step=record, user=request.user, reason=reason, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已更正“%(step)s”，更正原因已记录。") % {"step": kind.label})
+            return redirect("decisions:matter_detail", public_id=matter.public_id)
+    context = {"matter": matter, "form": form, "step": record, "kind": kind}
+    return render(request, "decisions/step_correct.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def attachment_upload(request, public_id):
     matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
+    if request.method != "POST":
+        return _back_to_matter(matter, "")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

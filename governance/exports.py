@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,7 +48,10 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        # To the second, in the portal's time zone (Asia/Shanghai): no microseconds, no offset.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
+        return value.replace(microsecond=0)
     if isinstance(value, (int, float, dt.date, Decimal)):
         return value
     return str(value)
@@ -72,17 +76,64 @@ def _csv_stream(objects, columns) -> Iterator[str]:
         yield writer.writerow([neutralise(value) if isinstance(value, str) else value for value in row])
 
 
+# How Excel shows dates and times (the cells hold real dates, so they sort and filter as dates).
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# Column widths in Excel's character units: from the longest cell, within these bounds.
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def display_width(text: str) -> int:
+    """Excel character units a text needs: a Chinese (full-width) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def column_widths(rows: list[list]) -> list[float]:
+    """One width per column, from the widest cell (header included), with a little padding."""
+    widths = [0] * max((len(row) for row in rows), default=0)
+    for row in rows:
+        for index, value in enumerate(row):
+            longest = max((display_width(line) for line in _shown(value).splitlines() or [""]), default=0)
+            widths[index] = max(widths[index], longest)
+    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
 def _xlsx_response(objects, columns, filename: str) -> HttpResponse:
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
+    # The widths must be written before the rows, so the rows are read first (values only).
+    rows = [[str(column.header) for column in columns], *_rows(objects, columns)]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append([_text_cell(sheet, str(column.header)) for column in columns])
-    for row in _rows(objects, columns):
-        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
+    for index, width in enumerate(column_widths(rows), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     workbook.save(response)
     return response
+
+
+def _xlsx_cell(sheet, value: Any):
+    if isinstance(value, str):
+        return _text_cell(sheet, value)
+    if isinstance(value, dt.date):  # a datetime too
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        is_datetime = isinstance(value, dt.datetime)
+        cell.number_format = XLSX_DATETIME_FORMAT if is_datetime else XLSX_DATE_FORMAT
+        return cell
+    return value
 
 
 def _text_cell(sheet, text: str):

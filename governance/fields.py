@@ -57,10 +57,34 @@ def parse_year(text: str | None) -> int | None:
     return year if year_in_range(year) else None
 
 
-class DateField(forms.DateField):
-    """A date between EARLIEST_DATE and LATEST_DATE; the browser's date picker gets the same bounds."""
+# The only value format an <input type="date"> takes, whatever the language: Django would otherwise
+# render a date (an initial timezone.localdate too) in the language's first DATE_INPUT_FORMATS, which
+# is "2026/11/25" in Chinese, and the browser shows such a value as an empty field.
+ISO_DATE_FORMAT = "%Y-%m-%d"
 
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, its value always ISO (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 (Django's argument name)
+        super().__init__(attrs, format=format or ISO_DATE_FORMAT)
+
+
+class DateField(forms.DateField):
+    """A date between EARLIEST_DATE and LATEST_DATE; the browser's date picker gets the same bounds.
+
+    Any DateInput it is given (the apps' own, django-filter's) renders ISO dates: parsing accepts ISO in
+    every language, so what is shown is what is read back."""
+
+    widget = DateInput
     default_validators = [validate_plausible_date]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(self.widget, forms.DateInput):
+            self.widget.format = ISO_DATE_FORMAT
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

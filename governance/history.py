@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 HISTORY_LIMIT = 50
 
 
@@ -30,15 +34,32 @@ class HistoryEntry:
     action: str
     object_label: str
     changes: list[FieldChange] = field(default_factory=list)
+    # The verb and the record's kind as one phrase of the active language: 新建人员 / Person created.
+    summary: str = ""
 
 
-_ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+_ACTIONS = {"+": gettext_noop("新建"), "~": gettext_noop("修改"), "-": gettext_noop("删除")}
+# Whole phrases, so each language puts the verb where it belongs (and a space where it needs one).
+_SUMMARIES = {
+    "+": gettext_noop("新建%(model)s"),
+    "~": gettext_noop("修改%(model)s"),
+    "-": gettext_noop("删除%(model)s"),
+}
+
+
+def display_name(user) -> str:
+    """How a person is named on a page: the full name (Chinese order: surname then given name, no
+    space), else the username. Used for the acting user and for user fields (a report's reviewer)."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if first and last and not (first + last).isascii():
+        return last + first
+    return user.get_full_name() or user.username
 
 
 def _who(user) -> str:
     if user is None:
-        return "系统"
-    return user.get_full_name() or user.username
+        return str(_("系统"))
+    return display_name(user)
 
 
 def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
@@ -70,8 +91,9 @@ def history_entries(*objects, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
                 HistoryEntry(
                     when=newer.history_date,
                     who=_who(newer.history_user),
-                    action=_ACTIONS.get(newer.history_type, newer.history_type),
+                    action=_(_ACTIONS[newer.history_type]),
                     object_label=str(model._meta.verbose_name),
+                    summary=_(_SUMMARIES[newer.history_type]) % {"model": model._meta.verbose_name},
                     changes=changes,
                 )
             )
@@ -98,6 +120,9 @@ def _label_foreign_keys(entries: list[HistoryEntry]) -> None:
                     value for value in (change.old, change.new) if value is not None
                 )
     labels = {model: model._default_manager.in_bulk(list(ids)) for model, ids in wanted.items()}
+    user_model = get_user_model()
+    if user_model in labels:  # a reviewer or author is named as people read it, not by login
+        labels[user_model] = {pk: display_name(user) for pk, user in labels[user_model].items()}
     for entry in entries:
         for change in entry.changes:
             if change.related_model is not None:

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -158,20 +160,28 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self) -> str:
+        """2026年10月, 2026年第3季度, 2026年度 in Chinese; October 2026, Q3 2026, 2026 in English.
+
+        A month is the locale's year-month format (Django's ``YEAR_MONTH_FORMAT``: ``Y年n月`` /
+        ``F Y``); quarters and years go through the catalogue."""
         if self.kind == Kind.MONTHLY:
-            return f"{self.year}年{self.number}月"
+            try:
+                return date_format(dt.date(self.year, self.number, 1), "YEAR_MONTH_FORMAT")
+            except (ValueError, OverflowError):  # an impossible period typed in the admin, before clean()
+                return f"{self.year}-{self.number}"
         if self.kind == Kind.QUARTERLY:
-            return f"{self.year}年第{self.number}季度"
-        return f"{self.year}年度"
+            return gettext("%(year)s年第%(number)s季度") % {"year": self.year, "number": self.number}
+        return gettext("%(year)s年度") % {"year": self.year}
 
     @property
     def title(self) -> str:
-        """What a person calls the report of this period: 2026年10月月报, 2026年第3季度汇总, 2026年度述职."""
+        """What a person calls the report of this period: 2026年10月月报, 2026年第3季度汇总, 2026年度述职
+        (October 2026 monthly report, Q3 2026 quarterly summary, 2026 annual duty report)."""
         if self.kind == Kind.QUARTERLY:
-            return f"{self.label}汇总"
+            return gettext("%(period)s汇总") % {"period": self.label}
         if self.kind == Kind.ANNUAL:
-            return f"{self.label}述职"
-        return f"{self.label}{self.get_kind_display()}"
+            return gettext("%(period)s述职") % {"period": self.label}
+        return gettext("%(period)s月报") % {"period": self.label}
 
     @property
     def key(self) -> str:
@@ -305,6 +315,8 @@ class Report(Versioned):  # optimistic concurrency: see governance.versioning
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
+    # Required only when the report is submitted before its period has ended (supervision/rules.py).
+    early_reason = models.TextField(_("提前提交原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -342,7 +354,7 @@ class Report(Versioned):  # optimistic concurrency: see governance.versioning
         ]
 
     def __str__(self) -> str:
-        return f"{self.village} {self.period.label}{self.period.get_kind_display()}"
+        return f"{self.village} {self.period.title}"
 
     @property
     def is_submitted(self) -> bool:
@@ -423,6 +435,40 @@ class Rectification(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and timezone.localdate() > self.deadline
+
+
+class RectificationCorrection(models.Model):
+    """A correction of a recorded rectification item by its township, with the reason (更正).
+
+    The item's own history keeps every version; this row says who corrected what, when and why,
+    and whether the report that found it had already been approved (shown to county officials)."""
+
+    item = models.ForeignKey(
+        Rectification, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("整改事项")
+    )
+    reason = models.TextField(_("更正原因"))
+    changes = models.TextField(_("更正内容"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("更正人")
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now, editable=False)
+    after_approval = models.BooleanField(_("审核通过后更正"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("整改事项更正")
+        verbose_name_plural = _("整改事项更正")
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="correction_has_reason",
+                violation_error_message=_("更正须填写原因。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.corrected_at:%Y-%m-%d}"
 
 
 class LockException(models.Model):

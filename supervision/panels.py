@@ -27,14 +27,16 @@ def home_panel(*, user):
     """The same due/overdue list ``send_reminders`` e-mails to this user (one query per period)."""
     if user.role not in (Role.TOWNSHIP_STAFF, Role.COUNTY_OFFICIAL):
         return None
-    items = selectors.due_reports_for(user, today=timezone.localdate(), limit=HOME_LIMIT + 1)
+    policy = ReportingPolicy.current()
+    items = selectors.due_reports_for(user, today=timezone.localdate(), limit=HOME_LIMIT + 1, policy=policy)
     return (
         "supervision/_home_panel.html",
         {
             "items": items[:HOME_LIMIT],
             "more": len(items) > HOME_LIMIT,
             "escalation": user.role == Role.COUNTY_OFFICIAL,
-            "escalate_days": ReportingPolicy.current().escalate_after_days,
+            "returned": selectors.returned_reports_for(user) if user.role == Role.TOWNSHIP_STAFF else [],
+            "escalate_days": policy.escalate_after_days,
         },
     )
 

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import User
@@ -166,6 +167,23 @@ def opened_items(report: Report) -> QuerySet[Rectification]:
     return report.opened_items.select_related("closed_in__period").order_by("found_on", "id")
 
 
+def attach_corrections(items: list[Rectification]) -> list:
+    """Set ``item.correction_list`` (更正, oldest first) on each item in one query; returns them all."""
+    from supervision.models import RectificationCorrection
+
+    by_item: dict[int, list] = {item.pk: [] for item in items}
+    rows = list(
+        RectificationCorrection.objects.filter(item_id__in=by_item)
+        .select_related("corrected_by", "item")
+        .order_by("corrected_at", "id")
+    )
+    for row in rows:
+        by_item[row.item_id].append(row)
+    for item in items:
+        item.correction_list = by_item[item.pk]
+    return rows
+
+
 def child_kind(kind: str) -> str | None:
     return {Kind.QUARTERLY: Kind.MONTHLY, Kind.ANNUAL: Kind.QUARTERLY}.get(kind)
 
@@ -191,7 +209,8 @@ def rollup_text(*, village: Village, period: ReportingPeriod) -> dict[str, str]:
         for field in texts:
             value = getattr(child, field).strip()
             if value:
-                texts[field].append(f"【{child.period.label}】{value}")
+                paragraph = gettext("【%(period)s】%(text)s") % {"period": child.period.label, "text": value}
+                texts[field].append(paragraph)
     return {field: "\n".join(parts) for field, parts in texts.items()}
 
 
@@ -424,6 +443,14 @@ class Due:
     period: ReportingPeriod
     report_id: object
     kind: str  # Reminder.Kind value
+    # The report's state when one exists: "draft" or "returned" (with the reviewer's reason), so the
+    # township sees a returned report as such, not as a draft.
+    report_status: str | None = None
+    return_reason: str = ""
+
+    @property
+    def is_returned(self) -> bool:
+        return self.report_status == Report.Status.RETURNED
 
     @property
     def days_overdue(self) -> int:
@@ -433,17 +460,23 @@ class Due:
 def _pending(villages: QuerySet[Village], period: ReportingPeriod) -> QuerySet[Village]:
     """Villages current in ``period`` without a submitted or approved report for it."""
     done = Report.objects.filter(village=OuterRef("pk"), period=period, status__in=SUBMITTED_STATES)
-    open_report = Report.objects.filter(village=OuterRef("pk"), period=period).values("public_id")[:1]
+    open_report = Report.objects.filter(village=OuterRef("pk"), period=period)
     return (
         villages.filter(_current_in(period))
         .exclude(Exists(done))
-        .annotate(report_public_id=Subquery(open_report))
+        .annotate(
+            report_public_id=Subquery(open_report.values("public_id")[:1]),
+            report_status=Subquery(open_report.values("status")[:1]),
+            report_return_reason=Subquery(open_report.values("return_reason")[:1]),
+        )
         .select_related("township")
         .order_by("township__code", "code")
     )
 
 
-def due_reports_for(user: User, *, today: dt.date, limit: int | None = None) -> list[Due]:
+def due_reports_for(
+    user: User, *, today: dt.date, limit: int | None = None, policy: ReportingPolicy | None = None
+) -> list[Due]:
     """What ``user`` should be reminded of on ``today`` (the same list as the e-mail and home page).
 
     Township staff: their villages' reports due within ``remind_before_days`` and overdue ones.
@@ -453,7 +486,7 @@ def due_reports_for(user: User, *, today: dt.date, limit: int | None = None) -> 
     """
     from supervision.models import Reminder
 
-    policy = ReportingPolicy.current()
+    policy = policy or ReportingPolicy.current()
     # The role decides the window; the jurisdiction selector decides the villages.
     if user.role == Role.TOWNSHIP_STAFF:
         latest = today + dt.timedelta(days=policy.remind_before_days)
@@ -475,10 +508,24 @@ def due_reports_for(user: User, *, today: dt.date, limit: int | None = None) -> 
         pending = _pending(villages, period)
         if limit is not None:
             pending = pending[: max(limit - len(items), 0)]
-        items.extend(Due(v, period, v.report_public_id, kind) for v in pending)
+        items.extend(
+            Due(v, period, v.report_public_id, kind, v.report_status, v.report_return_reason or "")
+            for v in pending
+        )
         if limit is not None and len(items) >= limit:
             break
     return items
+
+
+def returned_reports_for(user: User, limit: int = 30) -> list[Report]:
+    """Reports returned to the user's township and not yet resubmitted, whatever their period (one
+    query): the home page lists them apart from drafts, with the reviewer's reason."""
+    return list(
+        reports_visible_to(user)
+        .filter(status=Report.Status.RETURNED)
+        .select_related("reviewed_by")
+        .order_by("-reviewed_at", "village__code")[:limit]
+    )
 
 
 def county_officials_for(village: Village) -> QuerySet[User]:

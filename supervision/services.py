@@ -13,17 +13,20 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from governance.integrity import save_checked
 from governance.models import User
 from governance.roles import can_edit_records, can_review
 from governance.versioning import StaleRecord
+from supervision import rules
 from supervision.models import (
     AREA_FIELDS,
     Kind,
     LockException,
     Rectification,
+    RectificationCorrection,
     Reminder,
     Report,
     ReportingPeriod,
@@ -31,28 +34,30 @@ from supervision.models import (
 )
 from villages.models import Village
 
-PERIOD_IN_FUTURE = "不能为尚未开始的期次填报：%(period)s 从 %(start)s 开始。"
-REPORT_EXISTS = "该村%(period)s的%(kind)s已存在。"
-PERIOD_LOCKED = (
+PERIOD_IN_FUTURE = gettext_noop("不能为尚未开始的期次填报：%(period)s 从 %(start)s 开始。")
+REPORT_EXISTS = gettext_noop("该村%(period)s的%(kind)s已存在。")
+PERIOD_LOCKED = gettext_noop(
     "%(period)s已于 %(locks_on)s 24 时锁定（截止日期 %(due)s 之后 %(days)s 天），"
     "不能再新建、修改或提交本期报告。"
     "如确需补报，请联系县级审核人员（%(who)s）为本村开放例外。"
 )
-NOT_EDITABLE = "报告%(status)s，乡镇不能再修改。"
-NOT_DRAFT = "只有草稿可以提交。"
-NOT_RETURNED = "只有被退回的报告可以重新提交。"
-NOT_SUBMITTED = "只有已提交的报告可以审核。"
-RETURN_REASON_REQUIRED = "退回须填写原因。"
-DEADLINE_BEFORE_FINDING = "整改期限不能早于发现日期。"
-FOUND_IN_FUTURE = "发现日期不能晚于今天。"
-ITEM_NOT_ON_REPORT = "该整改事项不在本报告中。"
-ITEM_ALREADY_CLOSED = "该整改事项已销号。"
-CLOSING_NOTE_REQUIRED = "销号须填写说明。"
-NOT_EDITOR = "只有本乡镇工作人员可以录入和修改监督报告。"
-NOT_REVIEWER = "只有县级审核人员可以审核监督报告或开放例外。"
-EXCEPTION_NOT_NEEDED = "%(period)s尚未锁定，无需开放例外。"
-EXCEPTION_EXISTS = "该村%(period)s已开放例外。"
-EXCEPTION_REASON_REQUIRED = "开放例外须填写原因。"
+NOT_EDITABLE = gettext_noop("报告%(status)s，乡镇不能再修改。")
+NOT_DRAFT = gettext_noop("只有草稿可以提交。")
+NOT_RETURNED = gettext_noop("只有被退回的报告可以重新提交。")
+NOT_SUBMITTED = gettext_noop("只有已提交的报告可以审核。")
+RETURN_REASON_REQUIRED = gettext_noop("退回须填写原因。")
+DEADLINE_BEFORE_FINDING = rules.DEADLINE_BEFORE_FINDING
+FOUND_IN_FUTURE = rules.FOUND_IN_FUTURE
+CORRECTION_REASON_REQUIRED = gettext_noop("更正须填写原因。")
+CORRECTION_UNCHANGED = gettext_noop("没有修改任何内容，无需更正。")
+ITEM_NOT_ON_REPORT = gettext_noop("该整改事项不在本报告中。")
+ITEM_ALREADY_CLOSED = gettext_noop("该整改事项已销号。")
+CLOSING_NOTE_REQUIRED = gettext_noop("销号须填写说明。")
+NOT_EDITOR = gettext_noop("只有本乡镇工作人员可以录入和修改监督报告。")
+NOT_REVIEWER = gettext_noop("只有县级审核人员可以审核监督报告或开放例外。")
+EXCEPTION_NOT_NEEDED = gettext_noop("%(period)s尚未锁定，无需开放例外。")
+EXCEPTION_EXISTS = gettext_noop("该村%(period)s已开放例外。")
+EXCEPTION_REASON_REQUIRED = gettext_noop("开放例外须填写原因。")
 
 
 def _require_editor(user, village: Village) -> None:
@@ -190,7 +195,16 @@ def report_update(
     return current
 
 
-def _submit(current: Report, user: User, now: dt.datetime) -> Report:
+def _submit(current: Report, user: User, now: dt.datetime, early_reason: str = "") -> Report:
+    """The submission rules of supervision/rules.py: not empty, not early without a reason."""
+    if rules.report_is_empty(current):
+        raise ValidationError(_(rules.EMPTY_REPORT), code="empty")
+    reason = (early_reason or "").strip() or current.early_reason
+    error = rules.early_reason_error(period=current.period, now=now, reason=reason)
+    if error:
+        raise ValidationError({"early_reason": error})
+    if rules.is_early(current.period, now):
+        current.early_reason = reason
     current.status = Report.Status.SUBMITTED
     current.first_submitted_at = current.first_submitted_at or now
     current.submitted_at = now
@@ -200,7 +214,9 @@ def _submit(current: Report, user: User, now: dt.datetime) -> Report:
 
 
 @transaction.atomic
-def report_submit(*, report: Report, user: User, now: dt.datetime | None = None) -> Report:
+def report_submit(
+    *, report: Report, user: User, now: dt.datetime | None = None, early_reason: str = ""
+) -> Report:
     """draft → submitted. The first submission time is what timeliness is measured by."""
     _require_editor(user, report.village)
     current = _lock_row(report)
@@ -210,17 +226,19 @@ def report_submit(*, report: Report, user: User, now: dt.datetime | None = None)
     block = report_edit_block(report=current, today=timezone.localdate(now))
     if block:
         raise ValidationError(block, code="locked")
-    return _submit(current, user, now)
+    return _submit(current, user, now, early_reason)
 
 
 @transaction.atomic
-def report_resubmit(*, report: Report, user: User, now: dt.datetime | None = None) -> Report:
+def report_resubmit(
+    *, report: Report, user: User, now: dt.datetime | None = None, early_reason: str = ""
+) -> Report:
     """returned → submitted, after the township fixed what the reviewer asked for."""
     _require_editor(user, report.village)
     current = _lock_row(report)
     if current.status != Report.Status.RETURNED:
         raise ValidationError(_(NOT_RETURNED))
-    return _submit(current, user, now or timezone.now())
+    return _submit(current, user, now or timezone.now(), early_reason)
 
 
 @transaction.atomic
@@ -275,10 +293,11 @@ def rectification_add(
     block = report_edit_block(report=current, today=today)
     if block:
         raise ValidationError(block, code="locked")
-    if found_on > today:
-        raise ValidationError({"found_on": _(FOUND_IN_FUTURE)})
-    if deadline < found_on:
-        raise ValidationError({"deadline": _(DEADLINE_BEFORE_FINDING)})
+    errors = rules.rectification_date_errors(
+        report=current, found_on=found_on, deadline=deadline, today=today
+    )
+    if errors:
+        raise ValidationError(errors)
     item = Rectification(
         village=current.village,
         opened_in=current,
@@ -290,6 +309,69 @@ def rectification_add(
     )
     save_checked(item)
     return item
+
+
+CORRECTABLE_FIELDS = ("area", "problem", "responsible", "found_on", "deadline")
+
+
+@transaction.atomic
+def rectification_correct(
+    *, item: Rectification, user: User, reason: str, today: dt.date | None = None, **fields
+) -> RectificationCorrection:
+    """The township corrects a recorded item (any time, also after the report was approved or the
+    item closed), with a required reason. The dates are held to the same rules as a new item; the
+    item's history keeps the old values and the correction row says who, when, why and what."""
+    today = today or timezone.localdate()
+    _require_editor(user, item.village)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _(CORRECTION_REASON_REQUIRED)})
+    current = (
+        Rectification.objects.select_for_update()
+        .select_related("opened_in__period", "opened_in__village")
+        .get(pk=item.pk)
+    )
+    values = {name: fields[name] for name in CORRECTABLE_FIELDS if name in fields}
+    for name in ("problem", "responsible"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+    if not changed:
+        raise ValidationError(_(CORRECTION_UNCHANGED), code="unchanged")
+    found_on = values.get("found_on", current.found_on)
+    deadline = values.get("deadline", current.deadline)
+    # A date kept as it was is not re-judged (an old item may predate a rule); a changed one is.
+    errors = rules.rectification_date_errors(
+        report=current.opened_in, found_on=found_on, deadline=deadline, today=today
+    )
+    errors = {
+        name: messages
+        for name, messages in errors.items()
+        if name in changed or (name == "deadline" and "found_on" in changed)
+    }
+    if errors:
+        raise ValidationError(errors)
+    lines = []
+    for name, value in changed.items():
+        field = Rectification._meta.get_field(name)
+        before = getattr(current, f"get_{name}_display")() if field.choices else getattr(current, name)
+        setattr(current, name, value)
+        after = getattr(current, f"get_{name}_display")() if field.choices else value
+        lines.append(f"{field.verbose_name}：{_format(before)} → {_format(after)}")
+    current._change_reason = reason.strip()
+    save_checked(current)
+    correction = RectificationCorrection(
+        item=current,
+        reason=reason.strip(),
+        changes="\n".join(lines),
+        corrected_by=user,
+        after_approval=current.opened_in.status == Report.Status.APPROVED,
+    )
+    save_checked(correction)
+    return correction
+
+
+def _format(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 @transaction.atomic

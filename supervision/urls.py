@@ -14,6 +14,7 @@ urlpatterns = [
     path("r/<uuid:public_id>/return/", views.report_return, name="report_return"),
     path("r/<uuid:public_id>/items/", views.item_add, name="item_add"),
     path("r/<uuid:public_id>/items/<uuid:item_id>/close/", views.item_close, name="item_close"),
+    path("r/<uuid:public_id>/items/<uuid:item_id>/correct/", views.item_correct, name="item_correct"),
     path("exceptions/<division:code>/<str:period_key>/", views.exception_open, name="exception_open"),
     path("grid/", views.grid_default, name="grid_default"),
     path("grid/<division:code>/<int:year>/<int:month>/", views.grid, name="grid"),

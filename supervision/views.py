@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,9 +21,17 @@ from governance.permissions import editor_required, reviewer_required
 from governance.roles import can_edit_records, can_review
 from governance.scoping import get_visible_or_404
 from governance.versioning import StaleRecord, form_status, show_stale
-from supervision import selectors, services
+from supervision import rules, selectors, services
 from supervision.filters import ReportFilter
-from supervision.forms import CloseForm, ReasonForm, RectificationForm, ReportCreateForm, ReportEditForm
+from supervision.forms import (
+    CloseForm,
+    CorrectionForm,
+    ReasonForm,
+    RectificationForm,
+    ReportCreateForm,
+    ReportEditForm,
+    SubmitForm,
+)
 from supervision.models import Kind, ReportingPeriod
 from supervision.widgets import PeriodSelect
 from villages.selectors import townships_visible_to, villages_visible_to
@@ -68,25 +75,31 @@ def index(request):
 @editor_required
 def report_new(request):
     villages = villages_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
-    form = ReportCreateForm(request.POST or None, villages=villages, initial=_new_initial(request, villages))
+    submitting = request.POST.get("action") == "submit"
+    form = ReportCreateForm(
+        request.POST or None,
+        villages=villages,
+        initial=_new_initial(request, villages),
+        submitting=submitting,
+    )
     if request.method == "POST" and form.is_valid():
         kind, year, number = form.cleaned_data["period"]
         try:
-            with transaction.atomic():
-                report = services.report_create(
-                    village=form.cleaned_data["village"],
-                    kind=kind,
-                    year=year,
-                    number=number,
-                    user=request.user,
-                    data=form.cleaned_data,
-                )
-                if request.POST.get("action") == "submit":
-                    report = services.report_submit(report=report, user=request.user)
+            report = services.report_create(
+                village=form.cleaned_data["village"],
+                kind=kind,
+                year=year,
+                number=number,
+                user=request.user,
+                data=form.cleaned_data,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("报告已保存。") if report.status == "draft" else _("报告已提交。"))
+            if submitting:  # the second step: confirm what submitting means
+                messages.success(request, _("草稿已保存，请确认提交。"))
+                return redirect("supervision:report_submit", report.public_id)
+            messages.success(request, _("报告已保存。"))
             return redirect("supervision:report_detail", report.public_id)
     context = {"form": form, **_new_context(request, villages)}
     return render(request, "supervision/report_new.html", context, status=form_status(form))
@@ -117,25 +130,34 @@ def _new_context(request, villages) -> dict:
     }
 
 
-@require_safe
-@login_required
-def report_detail(request, public_id):
-    report = _report(request, public_id)
-    context = {
+def _detail_context(request, report, *, item_form=None) -> dict:
+    opened = list(selectors.opened_items(report))
+    carried = list(selectors.carried_items(report))
+    corrections = selectors.attach_corrections([*opened, *carried])
+    return {
         "report": report,
         "edit_block": services.report_edit_block(report=report),
         "may_edit": can_edit_records(request.user),
         "may_review": can_review(request.user),
-        "carried": list(selectors.carried_items(report)),
-        "opened": list(selectors.opened_items(report)),
+        "carried": carried,
+        "opened": opened,
+        # For county officials: corrections of this report's items made after it was approved.
+        "late_corrections": [c for c in corrections if c.after_approval and c.item.opened_in_id == report.pk],
         "rollup": selectors.rollup_figures(village=report.village, period=report.period)
         if report.period.kind != Kind.MONTHLY
         else None,
-        "item_form": RectificationForm(initial={"found_on": timezone.localdate()}),
+        "item_form": item_form
+        or RectificationForm(initial={"found_on": timezone.localdate()}, report=report),
         "return_form": ReasonForm(),
         "history": history_entries(report),
     }
-    return render(request, "supervision/report_detail.html", context)
+
+
+@require_safe
+@login_required
+def report_detail(request, public_id):
+    report = _report(request, public_id)
+    return render(request, "supervision/report_detail.html", _detail_context(request, report))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -170,22 +192,61 @@ def _transition(request, public_id, service, done_message, **kwargs):
     return redirect("supervision:report_detail", report.public_id)
 
 
-@require_POST
+def _confirm_submit(request, public_id, service, done_message):
+    """提交 / 重新提交 in two steps (no JavaScript): GET shows what will happen and asks for the early
+    reason when the period has not ended; POST carries it out."""
+    report = _report(request, public_id)
+    resubmit = service is services.report_resubmit
+    now = timezone.now()
+    form = SubmitForm(request.POST if request.method == "POST" else None, report=report, now=now)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(
+                report=report,
+                user=request.user,
+                now=now,
+                early_reason=form.cleaned_data.get("early_reason", ""),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and not set(exc.error_dict) <= set(form.fields):
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, done_message)
+            return redirect("supervision:report_detail", report.public_id)
+    expected = "returned" if resubmit else "draft"
+    context = {
+        "report": report,
+        "form": form,
+        "resubmit": resubmit,
+        "wrong_state": report.status != expected,
+        "edit_block": services.report_edit_block(report=report) if not resubmit else None,
+        "empty": rules.report_is_empty(report),
+    }
+    return render(request, "supervision/report_submit.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def report_submit(request, public_id):
-    return _transition(request, public_id, services.report_submit, _("报告已提交。"))
+    return _confirm_submit(request, public_id, services.report_submit, _("报告已提交。"))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def report_resubmit(request, public_id):
-    return _transition(request, public_id, services.report_resubmit, _("报告已重新提交。"))
+    return _confirm_submit(request, public_id, services.report_resubmit, _("报告已重新提交。"))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @reviewer_required
 def report_approve(request, public_id):
-    return _transition(request, public_id, services.report_approve, _("报告已审核通过。"))
+    """审核通过 in two steps: GET says what approving means (works without JavaScript), POST does it."""
+    if request.method == "POST":
+        return _transition(request, public_id, services.report_approve, _("报告已审核通过。"))
+    report = _report(request, public_id)
+    return render(request, "supervision/report_approve.html", {"report": report})
 
 
 @require_POST
@@ -196,25 +257,59 @@ def report_return(request, public_id):
     return _transition(request, public_id, services.report_return, _("报告已退回。"), reason=reason)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def item_add(request, public_id):
+    """Add an item; a refused one re-renders the report page in place (400) with the values kept and
+    each error next to its field. A GET (reloading that page) leads back to the report page."""
     report = _report(request, public_id)
-    form = RectificationForm(request.POST)
+    if request.method != "POST":
+        return redirect(reverse("supervision:report_detail", args=[report.public_id]) + "#new-item")
+    form = RectificationForm(request.POST, report=report)
     if form.is_valid():
         try:
             services.rectification_add(report=report, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error(None, exc)
         else:
             messages.success(request, _("整改事项已添加。"))
-    else:
-        errors = [
-            f"{form.fields[f].label}：{' '.join(e)}" if f != "__all__" else " ".join(e)
-            for f, e in form.errors.items()
-        ]
-        messages.error(request, _("整改事项没有保存：") + "；".join(errors))
-    return redirect("supervision:report_detail", report.public_id)
+            return redirect("supervision:report_detail", report.public_id)
+    context = _detail_context(request, report, item_form=form)
+    return render(request, "supervision/report_detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def item_correct(request, public_id, item_id):
+    """更正 a recorded item with a required reason (also after approval or closing)."""
+    report = _report(request, public_id)
+    item = get_visible_or_404(selectors.rectifications_visible_to(request.user), public_id=item_id)
+    if item.village_id != report.village_id:
+        raise Http404
+    form = CorrectionForm(
+        request.POST if request.method == "POST" else None, instance=item, report=item.opened_in
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.CORRECTABLE_FIELDS}
+        try:
+            services.rectification_correct(
+                item=item, user=request.user, reason=form.cleaned_data["reason"], **data
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form.add_error(None, exc)
+            else:
+                form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, _("整改事项已更正。"))
+            return redirect("supervision:report_detail", report.public_id)
+    context = {
+        "report": report,
+        "item": item,
+        "form": form,
+        "corrections": list(item.corrections.select_related("corrected_by")),
+    }
+    return render(request, "supervision/item_correct.html", context, status=form_status(form))
 
 
 @require_POST

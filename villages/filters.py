@@ -2,9 +2,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.filtering import UnitChoiceFilter
 from governance.roles import sees_everything
 from villages.models import Township, Village
 from villages.selectors import counties_visible_to, townships_visible_to, villages_visible_to
+from villages.widgets import FollowingVillageSelect
 
 
 def township_choices(request):
@@ -15,13 +17,21 @@ def township_choices(request):
 
 
 def village_choices(request):
-    """Villages the user may read, for any list's village filter."""
-    return villages_visible_to(request.user).order_by("code") if request else Village.objects.none()
+    """Villages the user may read, for any list's village filter: only the chosen township's once
+    a township is chosen (``?township=``), so the village filter follows the township filter even
+    without JavaScript."""
+    if not request:
+        return Village.objects.none()
+    villages = villages_visible_to(request.user).order_by("code")
+    township = request.GET.get("township", "")
+    if township.isascii() and township.isdigit() and len(township) == 12:
+        villages = villages.filter(township__code=township)
+    return villages
 
 
 def township_filter(field_name: str = "township") -> django_filters.ModelChoiceFilter:
     """The township filter of a list, addressed by division code (``?township=513301101000``)."""
-    return django_filters.ModelChoiceFilter(
+    return UnitChoiceFilter(
         label=_("乡镇（街道）"),
         field_name=field_name,
         queryset=township_choices,
@@ -32,12 +42,13 @@ def township_filter(field_name: str = "township") -> django_filters.ModelChoiceF
 
 def village_filter(field_name: str = "village") -> django_filters.ModelChoiceFilter:
     """The village filter of a list, addressed by division code (``?village=513301101201``)."""
-    return django_filters.ModelChoiceFilter(
+    return UnitChoiceFilter(
         label=_("村（社区）"),
         field_name=field_name,
         queryset=village_choices,
         to_field_name="code",
         empty_label=_("全部村（社区）"),
+        widget=FollowingVillageSelect(),
     )
 
 
@@ -46,7 +57,7 @@ def _counties(request):
 
 
 class VillageFilter(django_filters.FilterSet):
-    county = django_filters.ModelChoiceFilter(
+    county = UnitChoiceFilter(
         label=_("县（市）"),
         field_name="township__county",
         queryset=_counties,

@@ -1,16 +1,21 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from governance.exports import Column
+from governance.filtering import unit_label
 from governance.history import history_entries
 from governance.hooks import render_panels
 from governance.listing import filtered_list
 from governance.scoping import get_visible_or_404
 from villages.filters import VillageFilter
 from villages.models import PartyBranch
-from villages.selectors import villages_visible_to
+from villages.selectors import townships_visible_to, villages_visible_to
+
+# The most village options one request returns (a county has a few hundred villages).
+VILLAGE_OPTIONS_LIMIT = 500
 
 VILLAGE_COLUMNS = [
     Column(_("区划代码"), lambda v: v.code),
@@ -50,3 +55,21 @@ def village_detail(request, code):
         "history": history_entries(village, branch),
     }
     return render(request, "villages/village_detail.html", context)
+
+
+@require_safe
+@login_required
+def village_options(request):
+    """The village options of a filter as JSON, for the village drop-down that follows the chosen
+    township (``static/js/pickers.js``): ``?township=CODE`` gives that township's villages, a
+    township outside the user's jurisdiction answers 404; without it, every village the user may
+    read. Ended villages are marked, as in the filters."""
+    villages = villages_visible_to(request.user).order_by("code")
+    code = request.GET.get("township", "")
+    if code:
+        if not (code.isascii() and code.isdigit() and len(code) == 12):
+            raise Http404
+        township = get_visible_or_404(townships_visible_to(request.user), code=code)
+        villages = villages.filter(township=township)
+    results = [{"value": v.code, "text": unit_label(v)} for v in villages[:VILLAGE_OPTIONS_LIMIT]]
+    return JsonResponse({"results": results})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
 
@@ -14,7 +15,7 @@ register = template.Library()
 _PERSONAL = re.compile(
     r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
 )
-REDACTED = "［已隐去］"
+REDACTED = gettext_noop("［已隐去］")
 
 
 @register.filter
@@ -22,7 +23,8 @@ def redact_personal(value) -> str:
     """``value`` with ID and phone numbers replaced by a marker (for notices and the public board)."""
     if value is None:
         return ""
-    return _PERSONAL.sub(REDACTED, str(value))
+    marker = gettext(REDACTED)
+    return _PERSONAL.sub(lambda _match: marker, str(value))
 
 
 @register.filter

@@ -101,8 +101,10 @@ def test_a_monthly_report_is_entered_and_submitted_with_the_keyboard_alone(page,
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type("本月决议均已公示。")
 
-    # Space on 保存并提交 submits the report.
+    # Space on 保存并提交 saves the report and leads to the confirmation step; Space on 确认提交 submits.
     tab_to(page, page.get_by_role("button", name="保存并提交"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="确认提交"))
     page.keyboard.press("Space")
     expect(page.get_by_text("报告已提交。")).to_be_visible()
 

@@ -109,7 +109,10 @@ def test_a_person_is_registered_posted_benched_and_walked_through_the_four_steps
         _no_sideways_scroll(page, viewport)
     pair = page.get_by_role("heading", name="结对帮").locator("..")
     pair.get_by_label("结对日期").fill(today.isoformat())
-    pair.get_by_label("帮带干部").select_option(label=person_choice_label(mentor))
+    pair.get_by_role("combobox", name="帮带干部").press_sequentially(mentor.name)  # a searchable picker
+    pair.get_by_role("listbox", name="帮带干部").get_by_role(
+        "option", name=person_choice_label(mentor)
+    ).click()
     page.get_by_role("button", name="结对帮").click()
     expect(page.get_by_text("已办理：结对帮。")).to_be_visible()
     expect(page.get_by_text(f"帮带干部：{mentor.name}")).to_be_visible()
@@ -161,7 +164,10 @@ def test_a_mentor_without_an_active_post_is_refused_with_a_chinese_error(log_in,
     page.goto(f"/cadres/reserves/{reserve.public_id}/")
     pair = page.get_by_role("heading", name="结对帮").locator("..")
     pair.get_by_label("结对日期").fill(today.isoformat())
-    pair.get_by_label("帮带干部").select_option(label=person_choice_label(mentor))
+    pair.get_by_role("combobox", name="帮带干部").press_sequentially(mentor.name)  # a searchable picker
+    pair.get_by_role("listbox", name="帮带干部").get_by_role(
+        "option", name=person_choice_label(mentor)
+    ).click()
     page.get_by_role("button", name="结对帮").click()
     expect(page.get_by_text("帮带干部须在结对日有在任职务。")).to_be_visible()
     reserve.refresh_from_db()

@@ -346,11 +346,19 @@ def test_a_development_step_is_taken_through_its_form(staff_client, village):
 
 
 def test_revealing_is_logged_and_not_cached(official_client, person):
+    detail = reverse("cadres:person_detail", args=[person.public_id])
     response = official_client.post(reverse("cadres:person_reveal", args=[person.public_id]))
-    assert response.status_code == 200
+    # Post/redirect/get: the address bar ends on the person's page, never with the number in it.
+    assert response.status_code == 302 and response["Location"] == detail
+    assert person.reveal_id_number() not in response["Location"]
+    response = official_client.get(detail)
     assert person.reveal_id_number() in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert IdNumberReveal.objects.get().person == person
+    # A reload shows it masked again, and logs nothing more.
+    again = official_client.get(detail).content.decode()
+    assert person.reveal_id_number() not in again and person.id_number_masked in again
+    assert IdNumberReveal.objects.count() == 1
 
 
 def test_outsiders_cannot_reveal(outsider_client, person):
@@ -759,9 +767,9 @@ def test_a_malformed_plan_year_shows_the_page_with_the_error_and_no_rows(officia
     assert "筛选条件有误，请修改后重试。" in response.content.decode()
 
 
-def test_people_are_offered_with_their_village_and_birth_year(staff_client, person, village):
+def test_people_are_offered_with_their_village_and_current_post(staff_client, person, village):
     form = staff_client.get(reverse("cadres:post_create")).content.decode()
-    assert f"{person.name}（{village.name}，{person.birth_date.year}年生）" in form
+    assert f"{person.name} · {village.name} · 无现任职务" in form  # [6/10]: 姓名 · 村 · 当前职务
 
 
 def test_the_evaluation_form_preselects_no_rating(staff_client, village):

@@ -13,6 +13,7 @@ from decisions import services
 from decisions.models import Matter, StepKind
 from decisions.views import notice_density
 from tests.decisions.factories import MatterFactory, advance
+from tests.factories import TEST_PASSWORD
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -44,8 +45,14 @@ def _fill_vote(page, *, due, present, votes_for, against=0, abstain=0):
     form.get_by_label("弃权票").fill(str(abstain))
 
 
-def _record(page, step: str):
+def _record(page, step: str, *, on: dt.date | None = None, confirm: bool = True):
+    """Fill the date (``on``), submit the step form and, unless ``confirm`` is False (a form the rules
+    refuse), confirm it on the confirmation page."""
+    if on is not None:
+        page.locator("#next-step input[name=held_on]").fill(on.isoformat())
     page.locator("#next-step").get_by_role("button", name=f"录入{step}").click()
+    if confirm:
+        page.locator("#confirm-step").get_by_role("button", name="确认录入").click()
 
 
 def _timeline_item(page, step: str):
@@ -79,17 +86,18 @@ def test_a_matter_goes_from_proposal_to_disclosed_result_and_is_public(
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     assert "三必议" in page.locator("dl.facts").inner_text()
 
+    early = timezone.localdate() - dt.timedelta(days=14)
     page.locator("#next-step").get_by_label("提议内容").fill("村党支部提议硬化村道。")
-    _record(page, "提议")
+    _record(page, "提议", on=early)
     expect(page.get_by_text("已录入“提议”。")).to_be_visible()
 
     _fill_vote(page, due=7, present=7, votes_for=7)
-    _record(page, "商议")
+    _record(page, "商议", on=early)
     expect(page.get_by_text("已录入“商议”。")).to_be_visible()
 
     # 审议 with 5 of 9 party members present: one short of 2/3. Nothing is saved.
     _fill_vote(page, due=9, present=5, votes_for=5)
-    _record(page, "审议")
+    _record(page, "审议", on=early, confirm=False)
     expect(page.get_by_text("审议须2/3以上党员到会：应到9人，实到5人，会议无效。")).to_be_visible()
     expect(page.get_by_text("已录入“审议”。")).to_have_count(0)
     page.goto(f"/decisions/{matter.public_id}/")
@@ -100,7 +108,7 @@ def test_a_matter_goes_from_proposal_to_disclosed_result_and_is_public(
 
     # Exactly 2/3 present, 5 of 9 for (more than half of those due): the review passes.
     _fill_vote(page, due=9, present=6, votes_for=5, against=1)
-    _record(page, "审议")
+    _record(page, "审议", on=early)
     expect(page.get_by_text("已录入“审议”。")).to_be_visible()
     assert "应到 9 人，实到 6 人" in _timeline_item(page, "审议").inner_text()
 
@@ -113,12 +121,12 @@ def test_a_matter_goes_from_proposal_to_disclosed_result_and_is_public(
 
     page.locator("#next-step").get_by_label("会议类型").select_option(label="村民代表会议")
     _fill_vote(page, due=30, present=20, votes_for=16, against=3, abstain=1)
-    _record(page, "决议")
+    _record(page, "决议", on=early)
     expect(page.get_by_text("已录入“决议”。")).to_be_visible()
 
     assert page.locator("#next-step").get_by_label("公开地点").input_value() == "村务公开栏"
     assert page.locator("#next-step").get_by_label("公示天数").input_value() == "7"
-    _record(page, "决议公开")
+    _record(page, "决议公开", on=early)
     expect(page.get_by_text("已录入“决议公开”。")).to_be_visible()
 
     page.locator("#next-step").get_by_label("实施结果").fill(
@@ -160,6 +168,63 @@ def test_a_matter_goes_from_proposal_to_disclosed_result_and_is_public(
     visitor.get_by_role("button", name="查询").click()
     visitor.wait_for_url("**/public/search/**")
     expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
+    # ... and by a word of the matter's title (issue [6/10]).
+    visitor.goto("/public/")
+    visitor.get_by_label("村（社区）名称").fill(TITLE[1:4])
+    visitor.get_by_role("button", name="查询").click()
+    visitor.wait_for_url("**/public/search/**")
+    expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
+    context.close()
+
+
+def test_a_swapped_vote_is_caught_on_the_confirmation_page_and_a_step_is_corrected_with_a_reason(
+    browser, live_server, staff, village
+):
+    """Issue [6/10]: the confirmation (without JavaScript) shows a failing vote in red; 返回修改 keeps
+    what was typed; a recorded step is corrected with a reason shown as 更正 on the matter."""
+    matter = advance(MatterFactory(village=village, created_by=staff), user=staff, through=StepKind.CONSULT)
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False, viewport=PHONE
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("staff")
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+    page.goto(f"/decisions/{matter.public_id}/")
+    day = timezone.localdate()
+    # 20 party members, 15 present; meant 11 for / 3 against, typed the wrong way round.
+    _fill_vote(page, due=20, present=15, votes_for=3, against=11, abstain=1)
+    page.locator("#next-step input[name=held_on]").fill(day.isoformat())
+    page.locator("#next-step").get_by_role("button", name="录入审议").click()
+    outcome = page.locator("#confirm-outcome")
+    expect(outcome).to_contain_text("表决未通过：事项将以“未通过”结束")
+    assert outcome.evaluate("e => getComputedStyle(e).color") == "rgb(207, 34, 46)"  # --bad, not green
+    page.get_by_role("button", name="返回修改").click()
+    form = page.locator("#next-step")
+    assert form.get_by_label("赞成票").input_value() == "3"
+    assert form.get_by_label("反对票").input_value() == "11"
+    form.get_by_label("赞成票").fill("11")
+    form.get_by_label("反对票").fill("3")
+    form.get_by_role("button", name="录入审议").click()
+    expect(page.locator("#confirm-outcome")).to_contain_text("录入后事项状态为“已审议”")
+    page.get_by_role("button", name="确认录入").click()
+    expect(page.get_by_text("已录入“审议”。")).to_be_visible()
+
+    page.get_by_role("link", name="更正商议").click()
+    page.get_by_label("日期").fill("2025-03-11")
+    page.get_by_role("button", name="保存更正").click()
+    expect(page.get_by_text("这个字段是必填项。").or_(page.get_by_text("请填写更正原因"))).to_be_visible()
+    assert page.get_by_label("日期").input_value() == "2025-03-11"  # kept after the error
+    page.get_by_label("更正原因").fill("会议记录上的日期是3月11日。")
+    page.get_by_role("button", name="保存更正").click()
+    expect(page.get_by_text("已更正“商议”，更正原因已记录。")).to_be_visible()
+    correction = _timeline_item(page, "商议").locator(".correction")
+    expect(correction).to_contain_text("更正")
+    expect(correction).to_contain_text("会议记录上的日期是3月11日。")
+    expect(correction).to_contain_text("2025-03-10 → 2025-03-11")
     context.close()
 
 

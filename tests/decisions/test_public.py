@@ -186,3 +186,15 @@ def test_numbers_typed_into_any_public_text_are_blanked_on_every_board_page(
 def test_every_level_of_the_board_offers_the_search(client, village):
     for url in public_pages(village)[:3]:
         assert 'action="/public/search/"' in client.get(url).content.decode(), url
+
+
+def test_search_finds_matters_by_title_too(client, board, other_village):
+    """Issue [6/10]: the board's one search box finds matter titles as well as village names."""
+    page = client.get(reverse("public:search"), {"village": "决议公开】事"}).content.decode()
+    assert "【决议公开】事项" in page
+    assert "【实施结果公开】事项" not in page
+    # Undisclosed matters stay hidden even when their title matches.
+    page = client.get(reverse("public:search"), {"village": "【审议】"}).content.decode()
+    assert "【审议】事项" not in page
+    page = client.get(reverse("public:search"), {"village": "没有这个事项"}).content.decode()
+    assert not any(title in page for title in DISCLOSED)

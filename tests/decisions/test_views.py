@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from decisions import services
-from decisions.models import Attachment, Matter, Step, StepKind
+from decisions.models import STEP_BY_SLUG, Attachment, Matter, Step, StepKind
 from tests.decisions.factories import MatterFactory
 from tests.helpers import database_unchanged
 
@@ -62,7 +62,10 @@ def test_township_staff_take_a_must_deliberate_matter_from_proposal_to_disclosed
         ("consult", vote_data(day, 7, 6, 6)),
         ("review", vote_data(day, 20, 15, 14)),
         ("resolve", vote_data(day, 30, 25, 20, meeting_type="representatives")),
-        ("disclose-resolution", {"held_on": TODAY.isoformat(), "place": "村务公开栏", "notice_days": 7}),
+        (
+            "disclose-resolution",
+            {"held_on": (TODAY - dt.timedelta(days=7)).isoformat(), "place": "村务公开栏", "notice_days": 7},
+        ),
         (
             "disclose-result",
             {"held_on": TODAY.isoformat(), "place": "村务公开栏", "outcome": "已完工并验收。"},
@@ -71,7 +74,10 @@ def test_township_staff_take_a_must_deliberate_matter_from_proposal_to_disclosed
     for slug, data in posts:
         page = staff_client.get(detail_url(matter))
         assert f'action="{step_url(matter, slug)}"' in page.content.decode()
-        response = staff_client.post(step_url(matter, slug), data)
+        confirm = staff_client.post(step_url(matter, slug), data)
+        assert confirm.status_code == 200 and "确认录入" in confirm.content.decode()
+        assert not matter.steps.filter(kind=STEP_BY_SLUG[slug]).exists()  # nothing saved before confirming
+        response = staff_client.post(step_url(matter, slug), {**data, "confirmed": "1"})
         assert response.status_code == 302, response.content.decode()
     matter.refresh_from_db()
     assert matter.state == Matter.State.COMPLETED
@@ -122,7 +128,7 @@ def test_an_unknown_step_is_not_found(staff_client, matter):
 
 def test_a_failed_vote_shows_the_matter_as_rejected(staff_client, matter_at):
     matter = matter_at(StepKind.CONSULT)
-    staff_client.post(step_url(matter, "review"), vote_data(TODAY, 20, 15, 10))
+    staff_client.post(step_url(matter, "review"), vote_data(TODAY, 20, 15, 10, confirmed="1"))
     matter.refresh_from_db()
     assert matter.state == Matter.State.REJECTED
     page = staff_client.get(detail_url(matter)).content.decode()
@@ -197,9 +203,12 @@ def test_anonymous_visitors_cannot_open_a_matter(client, matter):
 def test_wrong_methods_are_refused(staff_client, matter):
     assert staff_client.post(reverse("decisions:index")).status_code == 405
     assert staff_client.post(detail_url(matter)).status_code == 405
-    assert staff_client.get(step_url(matter, "propose")).status_code == 405
+    # A reload of a step or upload address (after an error) lands on the matter page (issue [6/10]).
+    response = staff_client.get(step_url(matter, "propose"))
+    assert response.status_code == 302 and response.url == detail_url(matter) + "#next-step"
     upload = reverse("decisions:attachment_upload", kwargs={"public_id": matter.public_id})
-    assert staff_client.get(upload).status_code == 405
+    response = staff_client.get(upload)
+    assert response.status_code == 302 and response.url == detail_url(matter)
 
 
 # --- attachments ------------------------------------------------------------------------------------
@@ -296,7 +305,7 @@ def test_the_matter_page_runs_a_fixed_number_of_queries(
     for n in range(attachments):
         upload = SimpleUploadedFile(f"{n}.png", b"\x89PNG\r\n\x1a\n0000")
         services.attachment_add(matter=matter, user=staff, title=f"附件{n}", upload=upload)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # one more: the corrections of the steps
         response = staff_client.get(detail_url(matter))
     assert response.status_code == 200
 
@@ -332,7 +341,7 @@ def test_with_combined_leadership_the_proposal_form_offers_one_meeting(staff_cli
     page = staff_client.get(detail_url(matter)).content.decode()
     assert 'name="merge"' in page
     data = vote_data(TODAY, 7, 5, 5, text="提议并商议。", merge="on")
-    assert staff_client.post(step_url(matter, "propose"), data).status_code == 302
+    assert staff_client.post(step_url(matter, "propose"), {**data, "confirmed": "1"}).status_code == 302
     matter.refresh_from_db()
     assert matter.state == Matter.State.CONSULTED
     assert matter.steps.get(kind=StepKind.CONSULT).merged_with_proposal

@@ -18,7 +18,7 @@ from tests.supervision.factories import PeriodFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
-HOME_QUERIES = 4  # policy twice, the periods, one per period in the window
+HOME_QUERIES = 5  # policy twice, the periods, one per period in the window, the returned reports
 RULE = "报告被县级退回、修改后重新提交，不改变首次提交时间"
 
 

@@ -146,14 +146,18 @@ def test_the_list_keeps_its_query_count(
 # --- entry ---------------------------------------------------------------------------------------
 
 
-def test_staff_create_and_submit_a_report_in_one_step(staff_client, village, month):
+def test_save_and_submit_saves_the_draft_then_asks_to_confirm(staff_client, village, month):
     response = staff_client.post(
         url("report_new"),
         {"village": village.code, "period": month.key, "findings_decisions": "已公示", "action": "submit"},
     )
     report = Report.objects.get(village=village, period=month)
-    assert response.status_code == 302 and response.url == url("report_detail", report.public_id)
-    assert report.status == Report.Status.SUBMITTED and report.findings_decisions == "已公示"
+    assert response.status_code == 302 and response.url == url("report_submit", report.public_id)
+    assert report.status == Report.Status.DRAFT and report.findings_decisions == "已公示"
+    confirm = staff_client.post(response.url)
+    assert confirm.status_code == 302 and confirm.url == url("report_detail", report.public_id)
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
 
 
 def test_the_entry_form_says_a_report_exists_and_links_to_it(staff_client, draft):
@@ -294,7 +298,7 @@ def _item(report):
 
 
 @pytest.mark.parametrize("name", ["report_submit", "report_resubmit", "item_add"])
-def test_township_writes_403_for_officials_404_for_outsiders_405_for_get(
+def test_township_writes_403_for_officials_404_for_outsiders(
     name, official_client, outsider_client, staff_client, client, draft
 ):
     # With data the write would accept from the report's own township staff.
@@ -302,7 +306,12 @@ def test_township_writes_403_for_officials_404_for_outsiders_405_for_get(
     with database_unchanged():
         assert official_client.post(url(name, draft.public_id), data).status_code == 403
         assert outsider_client.post(url(name, draft.public_id), data).status_code == 404
-        assert staff_client.get(url(name, draft.public_id), data).status_code == 405
+        # 提交 / 重新提交 answer GET with their confirmation page; a reload of the item form's address
+        # leads back to the report page.
+        assert staff_client.get(url(name, draft.public_id), data).status_code == (
+            302 if name == "item_add" else 200
+        )
+        assert official_client.get(url(name, draft.public_id)).status_code == 403
         assert _login_redirect(client.post(url(name, draft.public_id), data))
 
 
@@ -317,7 +326,13 @@ def test_review_403_for_staff_404_for_another_county_405_for_get(
     with database_unchanged():
         assert staff_client.post(url(name, sent.public_id), {"reason": "x"}).status_code == 403
         assert stranger.post(url(name, sent.public_id), {"reason": "x"}).status_code == 404
-        assert official_client.get(url(name, sent.public_id), {"reason": "x"}).status_code == 405
+        # 审核通过 answers GET with its confirmation page; 退回 is POST only (its reason is the step).
+        assert official_client.get(url(name, sent.public_id), {"reason": "x"}).status_code == (
+            200 if name == "report_approve" else 405
+        )
+        assert staff_client.get(url(name, sent.public_id)).status_code == (
+            403 if name == "report_approve" else 405
+        )
         assert _login_redirect(client.post(url(name, sent.public_id), {"reason": "x"}))
 
 
