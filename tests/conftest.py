@@ -193,6 +193,19 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def csp_violations(page) -> list[str]:
+    """Content-Security-Policy violations Chromium reports on ``page`` (assert it stays empty)."""
+    violations: list[str] = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            violations.append(message.text)
+
+    page.on("console", watch)
+    return violations
+
+
+@pytest.fixture
 def log_in(page):
     def _log_in(username: str, *, viewport=None):
         if viewport:

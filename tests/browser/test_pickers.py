@@ -21,20 +21,9 @@ pytestmark = [
 ]
 
 
-def _watch_violations(page) -> list[str]:
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None
-        ),
-    )
-    return violations
-
-
-def test_a_township_user_picks_a_mentor_by_typing_part_of_a_name(page, log_in, staff, village):
+def test_a_township_user_picks_a_mentor_by_typing_part_of_a_name(
+    page, log_in, staff, village, csp_violations
+):
     today = timezone.localdate()
     mentor = PostFactory(village=village, person__name="格桑达瓦", start_date=dt.date(2024, 1, 1)).person
     PostFactory(
@@ -53,7 +42,6 @@ def test_a_township_user_picks_a_mentor_by_typing_part_of_a_name(page, log_in, s
         decided_on=today,
         stage=ReserveStage.DECIDED,
     )
-    violations = _watch_violations(page)
     log_in("staff")
     page.goto(f"/cadres/reserves/{reserve.public_id}/")
     pair = page.get_by_role("heading", name="结对帮").locator("..")
@@ -69,14 +57,13 @@ def test_a_township_user_picks_a_mentor_by_typing_part_of_a_name(page, log_in, s
     expect(page.get_by_text("已办理：结对帮。")).to_be_visible()
     reserve.refresh_from_db()
     assert reserve.mentor == mentor
-    assert violations == []
+    assert csp_violations == []
 
 
 def test_the_county_village_filter_lists_only_the_chosen_townships_villages(
-    page, log_in, official, village, other_village, township
+    page, log_in, official, village, other_village, township, csp_violations
 ):
     VillageFactory(township=township, code="513301101202", name="姑咱示例02村")
-    violations = _watch_violations(page)
     log_in("official")
     page.goto("/supervision/")
     villages = page.locator("form.filters select[name=village]")
@@ -87,4 +74,4 @@ def test_the_county_village_filter_lists_only_the_chosen_townships_villages(
     with page.expect_response(lambda response: "/villages/options/" in response.url):
         page.locator("form.filters select[name=township]").select_option(label="姑咱镇")
     expect(villages.locator("option")).to_have_text(["全部村（社区）", "姑咱示例01村", "姑咱示例02村"])
-    assert violations == []
+    assert csp_violations == []
