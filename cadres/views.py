@@ -5,11 +5,13 @@ parameter, so an error report never carries it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,6 +80,58 @@ def _save(form, call, *, stale_url: str = "") -> object | None:
     except ValidationError as exc:
         forms.apply_errors(form, exc)
         return None
+
+
+class _Rollback(Exception):
+    """Undo a dry run of a service (the confirmation page's preview)."""
+
+
+def _dry_run(form, call, after):
+    """Run the service with every rule and roll it back: ``after()`` (read inside the transaction)
+    says what the real call will leave. On a rule violation show its errors and return None."""
+    outcome = {}
+    try:
+        with transaction.atomic():
+            call(form.cleaned_data)
+            outcome["after"] = after()
+            raise _Rollback
+    except _Rollback:
+        return outcome["after"]
+    except StaleRecord as exc:
+        show_stale(form, exc, url="")
+    except ValidationError as exc:
+        forms.apply_errors(form, exc)
+    return None
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _confirm_page(request, form, *, title: str, subject: str, action: str, after: str, back: str):
+    """The second step of an action that cannot be undone, without JavaScript: what was typed, what
+    will happen, and two buttons: 确认办理 (``confirmed``) records, 返回修改 (``revise``) brings the
+    form back with the values as typed."""
+    summary = [(field.label, _shown(form.cleaned_data.get(field.name))) for field in form]
+    context = {
+        "form": form,
+        "title": title,
+        "subject": subject,
+        "action": action,
+        "after": after,
+        "summary": summary,
+        "back": back,
+    }
+    return render(request, "cadres/action_confirm.html", context)
+
+
+def _confirm_step(request) -> tuple[bool, bool]:
+    """(confirmed, revise) from the confirmation page's buttons."""
+    return request.POST.get("confirmed") == "1", request.POST.get("revise") == "1"
 
 
 # ---------------------------------------------------------------- people
@@ -254,11 +308,29 @@ def post_create(request):
 def post_end(request, public_id):
     post = get_visible_or_404(posts_visible_to(request.user), public_id=public_id)
     form = forms.PostEndForm(request.POST or None)
-    if request.method == "POST" and _save(form, lambda data: services.post_end(post=post, **data)):
+    back = reverse("cadres:roster", args=[post.village.code])
+    title = _("办理离任：%(post)s") % {"post": post}
+    end = lambda data: services.post_end(post=post, **data)  # noqa: E731
+    confirmed, revise = _confirm_step(request)
+    if request.method == "POST" and not revise and form.is_valid() and not confirmed:
+        # 离任 cannot be undone: first a confirmation page (nothing is saved yet).
+        after = _dry_run(form, end, lambda: "")
+        post.refresh_from_db()
+        if after is not None:
+            date = form.cleaned_data["end_date"].isoformat()
+            text = _("%(name)s自%(date)s起不再担任%(post)s，任职记录将结束。") % {
+                "name": post.person.name,
+                "date": date,
+                "post": post,
+            }
+            url = reverse("cadres:post_end", args=[post.public_id])
+            return _confirm_page(
+                request, form, title=title, subject=str(post), action=url, after=text, back=back
+            )
+    elif request.method == "POST" and not revise and _save(form, end):
         messages.success(request, _("已办理离任。"))
         return redirect("cadres:roster", code=post.village.code)
-    back = reverse("cadres:roster", args=[post.village.code])
-    return _form_page(request, form, title=_("办理离任：%(post)s") % {"post": post}, back=back)
+    return _form_page(request, form, title=title, back=back)
 
 
 @require_safe
@@ -389,6 +461,8 @@ DEVELOPMENT_ACTIONS = {
         "probationary",
     ),
 }
+# Stage changes that cannot be undone: they go through a confirmation page first.
+DEVELOPMENT_CONFIRMED = {"activist", "candidate", "admit", "extend", "confirm"}
 
 
 @require_safe
@@ -443,18 +517,47 @@ def development_detail(request, public_id):
     return _development_page(request, development)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def development_action(request, public_id, action):
     development = get_visible_or_404(developments_visible_to(request.user), public_id=public_id)
+    if request.method != "POST":
+        # A reload of the page a refused POST rendered here, or a bookmark: the record's page,
+        # where the forms are (never 405).
+        return redirect("cadres:development_detail", public_id=development.public_id)
     if action not in DEVELOPMENT_ACTIONS:
         return HttpResponseBadRequest(_("未知的操作。"))
     label, form_class, service, _stage = DEVELOPMENT_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
-    if _save(form, lambda data: service(development=development, **data)):
+    call = lambda data: service(development=development, **data)  # noqa: E731
+    confirmed, revise = _confirm_step(request)
+    if revise:
+        return _development_page(request, development, bound=(action, form), status=form_status(form))
+    if action in DEVELOPMENT_CONFIRMED and not confirmed and form.is_valid():
+        after = _dry_run(form, call, lambda: _development_after(development))
+        development.refresh_from_db()
+        if after is not None:
+            return _confirm_page(
+                request,
+                form,
+                title=_("确认办理：%(action)s") % {"action": label},
+                subject=development.person.name,
+                action=reverse("cadres:development_action", args=[development.public_id, action]),
+                after=after,
+                back=reverse("cadres:development_detail", args=[development.public_id]),
+            )
+    elif _save(form, call):
         messages.success(request, _("已办理：%(action)s。") % {"action": label})
         return redirect("cadres:development_detail", public_id=development.public_id)
     return _development_page(request, development, bound=(action, form), status=400)
+
+
+def _development_after(development) -> str:
+    development.refresh_from_db()
+    text = _("办理后发展阶段为“%(stage)s”。") % {"stage": development.get_stage_display()}
+    if development.stage == "probationary" and development.probation_ends_on:
+        text += _("预备期至%(date)s期满。") % {"date": development.probation_ends_on.isoformat()}
+    return text
 
 
 # ---------------------------------------------------------------- 3512 reserve cadres
@@ -493,6 +596,8 @@ RESERVE_ACTIONS = {
     ),
 }
 _NEXT_STEP = {"recommended": "review", "reviewed": "decide", "decided": "pair"}
+# Actions that close the record (its 去向): they go through a confirmation page first.
+RESERVE_CONFIRMED = {"appoint", "withdraw"}
 
 
 @require_safe
@@ -553,18 +658,43 @@ def reserve_detail(request, public_id):
     return _reserve_page(request, reserve)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def reserve_action(request, public_id, action):
     reserve = get_visible_or_404(reserves_visible_to(request.user), public_id=public_id)
+    if request.method != "POST":
+        # A reload after a refused POST, or a bookmark: the record's page (never 405).
+        return redirect("cadres:reserve_detail", public_id=reserve.public_id)
     if action not in RESERVE_ACTIONS:
         return HttpResponseBadRequest(_("未知的操作。"))
     label, make_form, call = RESERVE_ACTIONS[action]
     form = make_form(reserve, request.user, request.POST)
-    if _save(form, lambda data: call(reserve, data)):
+    record = lambda data: call(reserve, data)  # noqa: E731
+    confirmed, revise = _confirm_step(request)
+    if revise:
+        return _reserve_page(request, reserve, bound=(action, form), status=form_status(form))
+    if action in RESERVE_CONFIRMED and not confirmed and form.is_valid():
+        after = _dry_run(form, record, lambda: _reserve_after(reserve))
+        reserve.refresh_from_db()
+        if after is not None:
+            return _confirm_page(
+                request,
+                form,
+                title=_("确认办理：%(action)s") % {"action": label},
+                subject=reserve.person.name,
+                action=reverse("cadres:reserve_action", args=[reserve.public_id, action]),
+                after=after,
+                back=reverse("cadres:reserve_detail", args=[reserve.public_id]),
+            )
+    elif _save(form, record):
         messages.success(request, _("已办理：%(action)s。") % {"action": label})
         return redirect("cadres:reserve_detail", public_id=reserve.public_id)
     return _reserve_page(request, reserve, bound=(action, form), status=400)
+
+
+def _reserve_after(reserve) -> str:
+    reserve.refresh_from_db()
+    return _("办理后去向为“%(outcome)s”，不再列入后备干部培养。") % {"outcome": reserve.get_outcome_display()}
 
 
 # The most people one search answers: a picker shows a short list, the user types more to narrow it.

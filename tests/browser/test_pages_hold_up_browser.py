@@ -1,5 +1,6 @@
 """Pages that hold up ([6/10]) in Chromium: long text wraps, a phone keeps the 状态 column, no 404 for
-the icon, date pickers show today's date in both languages, the reveal of an ID number survives a reload."""
+the icon, cadres lists fit a phone, date pickers show today's date in both languages, the reveal of an
+ID number survives a reload."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.cadres.factories import PersonFactory
+from tests.cadres.factories import PersonFactory, ReserveCadreFactory
 from tests.decisions.factories import MatterFactory
 from tests.supervision.factories import ReportFactory
 
@@ -57,6 +58,31 @@ def test_on_a_phone_the_status_column_of_a_list_is_in_view(log_in, staff, villag
     assert not page.locator("#results th", has_text="乡镇（街道）").is_visible()
     page.set_viewport_size(DESKTOP)
     expect(page.locator("#results th", has_text="乡镇（街道）")).to_be_visible()
+
+
+CADRE_LISTS = {
+    # url: (headers kept on a phone, a secondary header hidden there)
+    "/cadres/": (["姓名", "户籍所在村"], "身份证号码"),
+    "/cadres/reserves/": (["村（社区）", "姓名", "选拔环节", "去向"], "帮带干部"),
+}
+
+
+@pytest.mark.parametrize("url", list(CADRE_LISTS))
+def test_on_a_phone_a_cadres_list_keeps_its_main_columns_in_view(log_in, staff, village, url):
+    ReserveCadreFactory(village=village, person=PersonFactory(home_village=village, name="张三"))
+    kept, hidden = CADRE_LISTS[url]
+    page = log_in("staff", viewport=PHONE)
+    page.goto(url)
+    expect(page.locator("#results td a", has_text="张三")).to_be_visible()
+    for text in kept:
+        header = page.locator("#results th", has_text=re.compile(f"^{text}$"))
+        expect(header).to_be_visible()
+        box = header.bounding_box()
+        assert box and box["x"] + box["width"] <= PHONE["width"], (text, box)
+    assert _page_width(page) <= PHONE["width"], _page_width(page)
+    assert not page.locator("#results th", has_text=hidden).is_visible()
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator("#results th", has_text=hidden)).to_be_visible()
 
 
 def test_no_page_asks_for_an_icon_that_is_not_there(log_in, staff, page):

@@ -187,7 +187,7 @@ def _valid_writes(post, reserve, development):
                 "version": getattr(person, "version", 1),
             },
         ),
-        (reverse("cadres:post_end", args=[post.public_id]), {"end_date": "2026-01-01"}),
+        (reverse("cadres:post_end", args=[post.public_id]), {"end_date": "2026-01-01", "confirmed": "1"}),
         (
             reverse("cadres:development_action", args=[development.public_id, "talk"]),
             {"talk-talked_on": development.applied_on.isoformat()},
@@ -223,12 +223,17 @@ def test_writes_on_objects_are_403_for_officials_and_404_for_outsiders(
         assert staff_client.post(url, data).status_code == 302, url
 
 
-def test_step_actions_refuse_get(staff_client, village):
+def test_step_actions_answer_get_with_the_records_page_and_reveal_refuses_it(staff_client, village):
     post, reserve, development = _objects(village)
-    for url in _write_urls(post, reserve, development)[2:] + [
-        reverse("cadres:person_reveal", args=[post.person.public_id])
-    ]:
-        assert staff_client.get(url).status_code == 405, url
+    # A reload of an action's address goes back to the record (tests/cadres/test_reloadable_actions.py).
+    details = [
+        reverse("cadres:development_detail", args=[development.public_id]),
+        reverse("cadres:reserve_detail", args=[reserve.public_id]),
+    ]
+    for url, detail in zip(_write_urls(post, reserve, development)[2:], details, strict=True):
+        response = staff_client.get(url)
+        assert response.status_code == 302 and response["Location"] == detail, url
+    assert staff_client.get(reverse("cadres:person_reveal", args=[post.person.public_id])).status_code == 405
 
 
 def test_a_village_of_another_township_has_no_roster_for_the_outsider(outsider_client, village):
@@ -341,7 +346,7 @@ def test_a_development_step_is_taken_through_its_form(staff_client, village):
         village=village, applied_on=dt.date(2024, 1, 10), talked_on=dt.date(2024, 1, 20)
     )
     url = reverse("cadres:development_action", args=[development.public_id, "activist"])
-    assert staff_client.post(url, {"activist-on": "2024-02-01"}).status_code == 302
+    assert staff_client.post(url, {"activist-on": "2024-02-01", "confirmed": "1"}).status_code == 302
     assert Development.objects.get().stage == "activist"
 
 
@@ -671,7 +676,7 @@ def test_a_paired_reserve_cadre_is_appointed_to_their_new_post_through_the_form(
     post = PostFactory(village=village, person=reserve.person, committee="villagers", position="member")
     response = staff_client.post(
         reverse("cadres:reserve_action", args=[reserve.public_id, "appoint"]),
-        {"appoint-post": post.public_id},
+        {"appoint-post": post.public_id, "confirmed": "1"},
     )
     assert response.status_code == 302
     reserve.refresh_from_db()
@@ -682,7 +687,7 @@ def test_withdrawing_through_the_form_needs_a_reason(staff_client, village):
     reserve = ReserveCadreFactory(village=village)
     url = reverse("cadres:reserve_action", args=[reserve.public_id, "withdraw"])
     assert staff_client.post(url, {"withdraw-reason": ""}).status_code == 400
-    assert staff_client.post(url, {"withdraw-reason": "迁出本村"}).status_code == 302
+    assert staff_client.post(url, {"withdraw-reason": "迁出本村", "confirmed": "1"}).status_code == 302
     reserve.refresh_from_db()
     assert reserve.outcome == "withdrawn"
 

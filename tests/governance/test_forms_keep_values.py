@@ -126,12 +126,8 @@ def check_form(session: Session, form: Form, unechoed: set[str]) -> tuple[str, l
 # Step and action URLs that still re-render a refused form at a POST-only address (a reload there
 # answers 405): the apps' views are to answer a GET there with the record's page. Listed so that a new
 # one fails this test; strike a route off once its view is fixed.
-KNOWN_POST_ONLY_RERENDERS = {
-    "cadres/development/<uuid:public_id>/<slug:action>/",
-    "cadres/reserves/<uuid:public_id>/<slug:action>/",
-    "decisions/<uuid:public_id>/steps/<slug:step>/",
-    "decisions/<uuid:public_id>/attachments/",
-}
+# Refused forms re-rendered at an address that answers 405 to a reload: none left.
+KNOWN_POST_ONLY_RERENDERS: set[str] = set()
 POST_ONLY = "POST-only address"
 
 
