@@ -11,7 +11,6 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,6 +52,7 @@ from governance.fields import parse_year
 from governance.history import history_entries
 from governance.listing import filtered_list, list_context, render_list
 from governance.permissions import editor_required
+from governance.preview import dry_run
 from governance.roles import can_edit_records
 from governance.scoping import get_visible_or_404
 from governance.versioning import StaleRecord, form_status, show_stale
@@ -82,21 +82,16 @@ def _save(form, call, *, stale_url: str = "") -> object | None:
         return None
 
 
-class _Rollback(Exception):
-    """Undo a dry run of a service (the confirmation page's preview)."""
-
-
 def _dry_run(form, call, after):
     """Run the service with every rule and roll it back: ``after()`` (read inside the transaction)
     says what the real call will leave. On a rule violation show its errors and return None."""
-    outcome = {}
+
+    def trial():
+        call(form.cleaned_data)
+        return after()
+
     try:
-        with transaction.atomic():
-            call(form.cleaned_data)
-            outcome["after"] = after()
-            raise _Rollback
-    except _Rollback:
-        return outcome["after"]
+        return dry_run(trial)
     except StaleRecord as exc:
         show_stale(form, exc, url="")
     except ValidationError as exc:
@@ -132,6 +127,34 @@ def _confirm_page(request, form, *, title: str, subject: str, action: str, after
 def _confirm_step(request) -> tuple[bool, bool]:
     """(confirmed, revise) from the confirmation page's buttons."""
     return request.POST.get("confirmed") == "1", request.POST.get("revise") == "1"
+
+
+def _record_action(request, *, record, action, label, form, call, confirm, after, url_names, page):
+    """The one flow of a development or reserve record's action forms. "返回修改" shows the form
+    again as typed; an irreversible action (``confirm``) first shows the confirmation page built
+    from a dry run of the service; a confirmed or ordinary action is saved and redirects to the
+    record. ``url_names`` = (the action's URL, the record's page); ``page`` renders the record."""
+    action_url, detail_url = url_names
+    confirmed, revise = _confirm_step(request)
+    if revise:
+        return page(request, record, bound=(action, form), status=form_status(form))
+    if confirm and not confirmed and form.is_valid():
+        outcome = _dry_run(form, call, after)
+        record.refresh_from_db()
+        if outcome is not None:
+            return _confirm_page(
+                request,
+                form,
+                title=_("确认办理：%(action)s") % {"action": label},
+                subject=record.person.name,
+                action=reverse(action_url, args=[record.public_id, action]),
+                after=outcome,
+                back=reverse(detail_url, args=[record.public_id]),
+            )
+    elif _save(form, call):
+        messages.success(request, _("已办理：%(action)s。") % {"action": label})
+        return redirect(detail_url, public_id=record.public_id)
+    return page(request, record, bound=(action, form), status=400)
 
 
 # ---------------------------------------------------------------- people
@@ -530,26 +553,18 @@ def development_action(request, public_id, action):
     label, form_class, service, _stage = DEVELOPMENT_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
     call = lambda data: service(development=development, **data)  # noqa: E731
-    confirmed, revise = _confirm_step(request)
-    if revise:
-        return _development_page(request, development, bound=(action, form), status=form_status(form))
-    if action in DEVELOPMENT_CONFIRMED and not confirmed and form.is_valid():
-        after = _dry_run(form, call, lambda: _development_after(development))
-        development.refresh_from_db()
-        if after is not None:
-            return _confirm_page(
-                request,
-                form,
-                title=_("确认办理：%(action)s") % {"action": label},
-                subject=development.person.name,
-                action=reverse("cadres:development_action", args=[development.public_id, action]),
-                after=after,
-                back=reverse("cadres:development_detail", args=[development.public_id]),
-            )
-    elif _save(form, call):
-        messages.success(request, _("已办理：%(action)s。") % {"action": label})
-        return redirect("cadres:development_detail", public_id=development.public_id)
-    return _development_page(request, development, bound=(action, form), status=400)
+    return _record_action(
+        request,
+        record=development,
+        action=action,
+        label=label,
+        form=form,
+        call=call,
+        confirm=action in DEVELOPMENT_CONFIRMED,
+        after=lambda: _development_after(development),
+        url_names=("cadres:development_action", "cadres:development_detail"),
+        page=_development_page,
+    )
 
 
 def _development_after(development) -> str:
@@ -670,26 +685,18 @@ def reserve_action(request, public_id, action):
     label, make_form, call = RESERVE_ACTIONS[action]
     form = make_form(reserve, request.user, request.POST)
     record = lambda data: call(reserve, data)  # noqa: E731
-    confirmed, revise = _confirm_step(request)
-    if revise:
-        return _reserve_page(request, reserve, bound=(action, form), status=form_status(form))
-    if action in RESERVE_CONFIRMED and not confirmed and form.is_valid():
-        after = _dry_run(form, record, lambda: _reserve_after(reserve))
-        reserve.refresh_from_db()
-        if after is not None:
-            return _confirm_page(
-                request,
-                form,
-                title=_("确认办理：%(action)s") % {"action": label},
-                subject=reserve.person.name,
-                action=reverse("cadres:reserve_action", args=[reserve.public_id, action]),
-                after=after,
-                back=reverse("cadres:reserve_detail", args=[reserve.public_id]),
-            )
-    elif _save(form, record):
-        messages.success(request, _("已办理：%(action)s。") % {"action": label})
-        return redirect("cadres:reserve_detail", public_id=reserve.public_id)
-    return _reserve_page(request, reserve, bound=(action, form), status=400)
+    return _record_action(
+        request,
+        record=reserve,
+        action=action,
+        label=label,
+        form=form,
+        call=record,
+        confirm=action in RESERVE_CONFIRMED,
+        after=lambda: _reserve_after(reserve),
+        url_names=("cadres:reserve_action", "cadres:reserve_detail"),
+        page=_reserve_page,
+    )
 
 
 def _reserve_after(reserve) -> str:

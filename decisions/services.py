@@ -34,6 +34,7 @@ from decisions.models import (
     StepKind,
 )
 from governance.integrity import save_checked
+from governance.preview import dry_run
 from governance.versioning import lock_for_update
 
 NOT_EDITABLE = gettext_noop("只有本乡镇的工作人员可以录入该事项。")
@@ -514,10 +515,6 @@ def matter_disclose_result(*, matter: Matter, user, held_on: dt.date, outcome: s
     return step
 
 
-class _Rollback(Exception):
-    """Raised inside ``step_preview`` to undo the trial recording."""
-
-
 @dataclass(frozen=True)
 class Preview:
     """What recording a step would do: the step as it would be saved and the matter's state after."""
@@ -538,17 +535,13 @@ def step_preview(record) -> Preview:
     """Run ``record()`` (one of the step services) with every rule and roll it back: the confirmation
     page shows exactly what the real recording will do, including a failed vote. Rule errors propagate
     as ``ValidationError`` like the real call's."""
-    outcome = {}
-    try:
-        with transaction.atomic():
-            step = record()
-            outcome["preview"] = Preview(
-                step=step, state_after=Matter.objects.values_list("state", flat=True).get(pk=step.matter_id)
-            )
-            raise _Rollback
-    except _Rollback:
-        pass
-    return outcome["preview"]
+
+    def trial() -> Preview:
+        step = record()
+        state = Matter.objects.values_list("state", flat=True).get(pk=step.matter_id)
+        return Preview(step=step, state_after=state)
+
+    return dry_run(trial)
 
 
 # What a correction may change, per field present on the step (meeting type and merging are not
