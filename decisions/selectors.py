@@ -82,6 +82,11 @@ def matter_detail_for(user) -> QuerySet[Matter]:
     )
 
 
+def steps_visible_to(user) -> QuerySet[Step]:
+    """Recorded steps of matters in the user's jurisdiction (for the step correction page)."""
+    return scope(Step.objects.select_related("matter"), user, township_path="matter__village__township")
+
+
 def attachments_visible_to(user) -> QuerySet[Attachment]:
     return scope(Attachment.objects.select_related("matter"), user, township_path="matter__village__township")
 

@@ -36,7 +36,6 @@ from decisions.models import (
     STEP_BY_SLUG,
     STEP_SLUGS,
     Matter,
-    Step,
     StepCorrection,
     StepKind,
 )
@@ -44,6 +43,7 @@ from decisions.selectors import (
     attachments_visible_to,
     matter_detail_for,
     matters_visible_to,
+    steps_visible_to,
 )
 from governance.exports import Column
 from governance.history import history_entries
@@ -308,7 +308,7 @@ def step_correct(request, public_id, step):
     if kind is None:
         raise Http404
     matter = get_visible_or_404(matter_detail_for(request.user), public_id=public_id)
-    record = get_visible_or_404(Step.objects.filter(matter=matter), kind=kind)
+    record = get_visible_or_404(steps_visible_to(request.user).filter(matter=matter), kind=kind)
     fields = services.correctable_fields(record)
     form = StepCorrectionForm(request.POST or None, fields=fields, step=record)
     if request.method == "POST" and form.is_valid():

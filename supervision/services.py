@@ -60,8 +60,13 @@ EXCEPTION_EXISTS = gettext_noop("该村%(period)s已开放例外。")
 EXCEPTION_REASON_REQUIRED = gettext_noop("开放例外须填写原因。")
 
 
+def may_edit_in(user, village: Village) -> bool:
+    """Township staff of the village's township enter, change and correct its records."""
+    return can_edit_records(user) and user.township_id == village.township_id
+
+
 def _require_editor(user, village: Village) -> None:
-    if not can_edit_records(user) or user.township_id != village.township_id:
+    if not may_edit_in(user, village):
         raise ValidationError(_(NOT_EDITOR))
 
 

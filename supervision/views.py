@@ -138,6 +138,7 @@ def _detail_context(request, report, *, item_form=None) -> dict:
         "report": report,
         "edit_block": services.report_edit_block(report=report),
         "may_edit": can_edit_records(request.user),
+        "may_correct": services.may_edit_in(request.user, report.village),
         "may_review": can_review(request.user),
         "carried": carried,
         "opened": opened,
