@@ -176,6 +176,9 @@ def test_no_request_from_any_role_makes_the_server_fail(monkeypatch, _quiet_requ
     report = "\n\n".join(str(failure) for failure in distinct.values())
     assert not failures, f"{len(failures)} requests answered 5xx ({len(distinct)} distinct):\n\n{report}"
     # The discovery found something to fuzz for each role (a broken crawl must not pass quietly).
+    assert stats, f"no role was fuzzed (FUZZ_ROLES={only!r} names none of {[u for _, u in ROLES]})"
+    if not only:  # a full run fuzzes every role, not only those that happened to report
+        assert set(stats) == {role for role, _ in ROLES}, stats
     signed_in = [role for role, username in ROLES if username and role in stats]
     assert all(stats[role]["routes"] >= 10 for role in signed_in), stats
     assert all(counts["routes"] >= 2 for counts in stats.values()), stats

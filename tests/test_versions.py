@@ -102,6 +102,8 @@ def test_the_second_of_two_edits_of_a_person_is_told_and_the_first_is_kept(villa
     assert second.status_code == 400
     page = second.content.decode()
     assert "在您编辑期间" in page and 'value="13733334444"' in page
+    assert "您的修改尚未保存" in page
+    assert reverse("cadres:person_detail", args=[person.public_id]) in page  # link to the current one
     person.refresh_from_db()
     assert person.phone == "13911112222" and person.version == 2
     assert person.history.count() == 2  # created, and the first edit; the refused one wrote nothing

@@ -238,6 +238,8 @@ def test_named_examples_of_the_issue_read_as_english(records, staff):
     report = visible_text(client.get(f"/supervision/r/{records['report'].public_id}/").content.decode())
     assert "October 2026" in report and "2026年10月" not in report, "period label in English"
     assert "新建" not in report and "修改" not in report, "history verbs go through the catalogue"
+    # ... and the history is on the page (else the line above holds for an empty history too).
+    assert re.search(r"report (created|changed)", report, re.IGNORECASE), "history summary in English"
     notice = visible_text(client.get(f"/decisions/{records['matter'].public_id}/notice/").content.decode())
     # Steps one week apart from 2026-09-01: proposed 1 Sep, consulted 8, reviewed 15, resolved 22 Sep;
     # Django's English DATE_FORMAT is "N j, Y" (AP style month: "Sept.").
