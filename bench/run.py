@@ -52,8 +52,9 @@ def build_database() -> None:
             SELECT substr(tw.code, 1, 9) || lpad((200 + v)::text, 3, '0'), tw.name || v || '村', '',
                    DATE '2000-01-01', tw.id, 'village'
             FROM villages_township tw, generate_series(1, %s + (tw.id %% 2)) v;
-            INSERT INTO villages_partybranch (public_id, name, kind, township_id, village_id, full_members)
-            SELECT gen_random_uuid(), vi.name || '党支部', 'village', vi.township_id, vi.id, 9
+            INSERT INTO villages_partybranch (public_id, name, kind, township_id, village_id, version,
+                                              season_crosses_year)
+            SELECT gen_random_uuid(), vi.name || '党支部', 'village', vi.township_id, vi.id, 1, false
             FROM villages_village vi;
             ANALYZE;
             """,

@@ -3,11 +3,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cadres.models import (
     Development,
+    DevelopmentCorrection,
+    DutyAssignment,
+    DutyKind,
     Evaluation,
+    EvaluationCorrection,
     IdNumberReveal,
+    Membership,
     Person,
     Post,
+    PostCorrection,
     ReserveCadre,
+    ReserveCorrection,
     ReserveQuota,
     ReserveTraining,
 )
@@ -113,6 +120,52 @@ class ReserveQuotaAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return not ReserveQuota.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CorrectionAdmin(RecordsViewOnly, SimpleHistoryAdmin):
+    """Corrections (更正) are made by the owning township through the portal; the admin reads them."""
+
+    list_display = ("corrected_at", "corrected_by", "reason")
+    list_select_related = ("corrected_by",)
+    date_hierarchy = "corrected_at"
+    search_fields = ("reason", "corrected_by__username")
+
+
+admin.site.register(DevelopmentCorrection, CorrectionAdmin)
+admin.site.register(ReserveCorrection, CorrectionAdmin)
+admin.site.register(PostCorrection, CorrectionAdmin)
+admin.site.register(EvaluationCorrection, CorrectionAdmin)
+
+
+# ---------------------------------------------------------------- party members ([7/10])
+
+
+@admin.register(Membership)
+class MembershipAdmin(RecordsViewOnly, SimpleHistoryAdmin):
+    """Memberships change through the portal's services (transfers, the development flow)."""
+
+    list_display = ("person", "branch", "joined_on", "joined_how", "full_since", "left_on", "left_how")
+    list_select_related = ("person", "branch")
+    list_filter = ("joined_how", "left_how", "branch__township")
+    search_fields = ("person__name", "branch__name")
+
+
+@admin.register(DutyAssignment)
+class DutyAssignmentAdmin(RecordsViewOnly, SimpleHistoryAdmin):
+    list_display = ("year", "kind", "membership", "assigned_on")
+    list_select_related = ("kind", "membership__person", "membership__branch")
+    list_filter = ("year", "kind")
+
+
+@admin.register(DutyKind)
+class DutyKindAdmin(SimpleHistoryAdmin):
+    """The configurable list of duty posts (无职党员设岗定责); county officials edit it at
+    /cadres/duty-kinds/. Deactivate a kind instead of deleting it."""
+
+    list_display = ("name", "description", "active", "order")
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -11,3 +11,4 @@ class CadresConfig(AppConfig):
     village_panel = "cadres.panels.village_panel"
     home_panel = "cadres.panels.home_panel"
     dashboard_panel = "cadres.panels.dashboard_panel"
+    branch_panel = "cadres.panels.branch_panel"

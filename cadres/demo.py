@@ -18,10 +18,15 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from cadres import idnumbers, services
+from cadres import membership as membership_services
 from cadres.models import (
     Committee,
+    DutyAssignment,
+    DutyKind,
     Evaluation,
     Integrity,
+    JoinKind,
+    Membership,
     Performance,
     Person,
     Position,
@@ -34,7 +39,7 @@ from cadres.models import (
 )
 from governance.audit import acting_as
 from governance.demo import demo_actor
-from villages.models import Village
+from villages.models import PartyBranch, Village
 
 AREA = "513301"
 CURRENT_YEAR = 2026
@@ -261,6 +266,82 @@ def _developments(villages: list[Village], people_by_village: dict) -> None:
             services.development_confirm(development=d, on=confirmed, due=21, present=18, yes=18)
 
 
+# Party members ([7/10]): every village branch has the 4 committee members (secretary, 组织, 宣传,
+# 纪检) plus plain members, 7-15 full members in all, so the committee rule holds, except two
+# deliberate, visible exceptions: the issue's 炉城示例01社区 (5 full members with 组织/宣传/纪检 posts)
+# and the village below, which a transfer out on 2026-09-01 dropped from 7 to 6 full members.
+SMALL_BRANCH_INDEX = 0
+TRANSFER_OUT_INDEX = 12
+TRANSFER_DAY = dt.date(2026, 9, 1)
+DUTY_YEAR = CURRENT_YEAR
+
+
+def _full_members_planned(index: int) -> int:
+    if index == SMALL_BRANCH_INDEX:
+        return 5
+    if index == TRANSFER_OUT_INDEX:
+        return 7
+    return 7 + index % 9
+
+
+def _committee_people(posts: list[Post]) -> list[Person]:
+    """The people holding the village's branch-committee posts (party members by office)."""
+    seen: dict[int, Person] = {}
+    for post in posts:
+        if post.committee == Committee.BRANCH and post.end_date is None:
+            seen.setdefault(id(post.person), post.person)
+    return list(seen.values())
+
+
+def _member_dates(person: Person) -> tuple[dt.date, dt.date]:
+    """(joined this branch, full member since): put on record in 2019, or when 21 if later."""
+    of_age = services.add_months(person.birth_date, 12 * 21)
+    joined = max(dt.date(2019, 1, 1), of_age)
+    return joined, min(joined, of_age)
+
+
+def _members(villages, posts_by_village, plain_by_village, branches) -> list[Membership]:
+    rows = []
+    for village in villages:
+        branch = branches.get(village.pk)
+        if branch is None:
+            continue
+        people = _committee_people(posts_by_village[village.pk]) + plain_by_village[village.pk]
+        for person in people:
+            joined, full_since = _member_dates(person)
+            rows.append(
+                Membership(
+                    person_id=person.pk,
+                    branch=branch,
+                    joined_on=joined,
+                    joined_how=JoinKind.REGISTERED,
+                    full_since=full_since,
+                )
+            )
+    return rows
+
+
+def _duties(memberships: list[Membership], plain_ids: set[int]) -> list[DutyAssignment]:
+    """This year's duty posts for members without an office; every fifth one still without."""
+    membership_services.ensure_default_duty_kinds()
+    kinds = list(DutyKind.objects.filter(active=True).order_by("order", "name"))
+    rows = []
+    for i, membership in enumerate(m for m in memberships if m.person_id in plain_ids):
+        if i % 5 == 4:
+            continue
+        kind = kinds[i % len(kinds)]
+        rows.append(
+            DutyAssignment(
+                membership_id=membership.pk,
+                kind=kind,
+                year=DUTY_YEAR,
+                assigned_on=dt.date(DUTY_YEAR, 3, 1),
+                note=f"{kind.description or kind.name}，每季度向支部汇报一次。",
+            )
+        )
+    return rows
+
+
 @transaction.atomic
 def seed(*, stdout=None) -> None:
     actor = demo_actor()
@@ -280,11 +361,15 @@ def seed(*, stdout=None) -> None:
     )
     rng = random.Random(3512)
     people = _People(start=Person.objects.count() + 1000)
-    posts_by_village, applicants = {}, {}
+    posts_by_village, applicants, plain_by_village = {}, {}, {}
     for village in villages:
         index = all_codes.index(village.code)
         posts_by_village[village.pk] = _village_posts(index, village, people, rng)
         applicants[village.pk] = people.make(village, rng)
+        committee = len(_committee_people(posts_by_village[village.pk]))
+        plain_by_village[village.pk] = [
+            people.make(village, rng) for _ in range(max(0, _full_members_planned(index) - committee))
+        ]
     reserves = []
     for village in villages:
         index = all_codes.index(village.code)
@@ -316,10 +401,34 @@ def seed(*, stdout=None) -> None:
         if reserve.stage in (ReserveStage.DECIDED, ReserveStage.PAIRED)
     ]
     bulk_create_with_history(trainings, ReserveTraining, default_user=actor)
+    branches = {
+        branch.village_id: branch
+        for branch in PartyBranch.objects.filter(kind=PartyBranch.Kind.VILLAGE, village__in=villages)
+    }
+    memberships = _members(villages, posts_by_village, plain_by_village, branches)
+    bulk_create_with_history(memberships, Membership, default_user=actor)
+    plain_ids = {person.pk for plain in plain_by_village.values() for person in plain}
+    bulk_create_with_history(_duties(memberships, plain_ids), DutyAssignment, default_user=actor)
     with acting_as(actor):
+        # Probationary members come in through the development flow (development_admit).
         _developments(villages, applicants)
+        _transfer_out(villages, all_codes, plain_by_village, branches)
     if stdout:
         stdout.write(
-            f"  干部：{len(people.rows)} 人，{len(posts)} 条任职，{len(evaluations)} 条两述一评，"
+            f"  干部：{len(people.rows)} 人，{len(memberships)} 名党员，{len(posts)} 条任职，"
+            f"{len(evaluations)} 条两述一评，"
             f"{len(reserves)} 名后备干部"
         )
+
+
+def _transfer_out(villages, all_codes, plain_by_village, branches) -> None:
+    """The deliberate exception: one plain member of a 7-member branch moved to the next village's
+    branch, so the branch has 6 full members and a committee it may no longer have (flagged)."""
+    by_index = {all_codes.index(village.code): village for village in villages}
+    source, target = by_index.get(TRANSFER_OUT_INDEX), by_index.get(TRANSFER_OUT_INDEX + 1)
+    if source is None or target is None or not plain_by_village[source.pk]:
+        return
+    moving = Membership.objects.get(person_id=plain_by_village[source.pk][0].pk, left_on__isnull=True)
+    membership_services.membership_transfer(
+        membership=moving, to_branch=branches[target.pk], on=TRANSFER_DAY, note="外出务工，组织关系随迁"
+    )

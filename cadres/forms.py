@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import BLANK_CHOICE_DASH, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ from cadres.models import (
 )
 from cadres.selectors import people_visible_to, posts_visible_to
 from cadres.widgets import PersonPicker
+from governance.corrections import REASON_REQUIRED
 from governance.fields import DateField
 from governance.filtering import unit_label
 from governance.versioning import VersionedForm
@@ -59,15 +61,16 @@ def with_current_posts(people: QuerySet[Person]) -> QuerySet[Person]:
 
 
 def person_choice_label(person: Person) -> str:
-    """A person as "姓名 · 村 · 当前职务": names repeat (扎西, 卓玛 …), so a choice also says where the
-    person lives and what they hold now. Needs ``with_current_posts``."""
+    """A person as "姓名 · 出生年份 · 村 · 当前职务": names repeat (扎西, 卓玛 …), so a choice also says
+    when the person was born, where they live and what they hold now. Needs ``with_current_posts``."""
     current = getattr(person, "current_posts", None)
     if current is None:
         current = person.posts.filter(end_date__isnull=True)
     current = sorted(current, key=lambda post: POSITION_ORDER.get(post.position, len(POSITION_ORDER)))
-    posts = "、".join(dict.fromkeys(str(post.get_position_display()) for post in current))
-    return _("%(name)s · %(village)s · %(post)s") % {
+    posts = str(_("、")).join(dict.fromkeys(str(post.get_position_display()) for post in current))
+    return _("%(name)s · %(year)s年生 · %(village)s · %(post)s") % {
         "name": person.name,
+        "year": person.birth_date.year,
         "village": unit_label(person.home_village),
         "post": posts or _("无现任职务"),
     }
@@ -317,3 +320,48 @@ class IdLookupForm(forms.Form):
 
     def clean_id_number(self):
         return idnumbers.validate_id_number(self.cleaned_data["id_number"])
+
+
+class CorrectionForm(forms.Form):
+    """A correction (更正) of a recorded development, reserve place, post or evaluation: the fields
+    already recorded, prefilled with the recorded values, and the required reason. The service
+    re-checks every rule (``services.*_correct``)."""
+
+    def __init__(self, *args, record, user, **kwargs):
+        from cadres.services import correctable_fields
+
+        super().__init__(*args, **kwargs)
+        model = type(record)
+        for name in correctable_fields(record):
+            field = model._meta.get_field(name)
+            label = field.verbose_name
+            if name == "mentor":
+                form_field = _person_field(user, label, search={"posted_in": record.village.code})
+                form_field.queryset = form_field.queryset.exclude(pk=record.person_id)
+                self.initial.setdefault(name, record.mentor.public_id)
+            elif isinstance(field, models.DateField):
+                form_field = DateField(label=label, widget=DateInput())
+            elif field.choices:
+                form_field = forms.ChoiceField(label=label, choices=field.choices)
+            elif isinstance(field, models.TextField):
+                form_field = forms.CharField(label=label, required=False, widget=forms.Textarea)
+            else:
+                form_field = forms.IntegerField(label=label, min_value=0)
+            self.fields[name] = form_field
+            if name != "mentor":
+                self.initial.setdefault(name, getattr(record, name))
+        self.fields["reason"] = forms.CharField(
+            label=_("更正原因"),
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("必填：说明原记录错在哪里、依据什么更正。将保留在记录上。"),
+            error_messages={"required": _(REASON_REQUIRED)},
+        )
+
+    def clean_reason(self):
+        from governance.corrections import require_reason
+
+        try:
+            return require_reason(self.cleaned_data["reason"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["reason"]) from exc

@@ -7,14 +7,18 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres import idnumbers
+from governance.corrections import Correction
 from governance.versioning import Versioned
 
 
@@ -234,7 +238,13 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.village} {self.get_committee_display()}{self.get_position_display()} {self.person}"
+        # Through the catalogue: in English the committee and position need a space between them.
+        return gettext("%(village)s %(committee)s%(position)s %(person)s") % {
+            "village": self.village,
+            "committee": self.get_committee_display(),
+            "position": self.get_position_display(),
+            "person": self.person,
+        }
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
@@ -389,7 +399,7 @@ class Development(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person}（{self.get_stage_display()}）"
+        return gettext("%(person)s（%(stage)s）") % {"person": self.person, "stage": self.get_stage_display()}
 
     def is_overdue_on(self, day: dt.date) -> bool:
         """Probation has ended but no conversion decision was recorded (see ``probation_overdue_q``)."""
@@ -558,3 +568,260 @@ class ReserveTraining(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trained_on} {self.course}"
+
+
+# ---------------------------------------------------------------- corrections (governance/corrections.py)
+
+
+class DevelopmentCorrection(Correction):
+    """A recorded development stage corrected by its township (dates, meeting numbers), with a reason."""
+
+    corrected_model = Development
+    development = models.ForeignKey(
+        Development, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("发展党员")
+    )
+
+    class Meta(Correction.Meta):
+        verbose_name = _("发展党员更正")
+        verbose_name_plural = _("发展党员更正")
+
+
+class ReserveCorrection(Correction):
+    """A recorded reserve-cadre step corrected by its township (dates, mentor), with a reason."""
+
+    corrected_model = ReserveCadre
+    reserve = models.ForeignKey(
+        ReserveCadre, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("后备干部")
+    )
+
+    class Meta(Correction.Meta):
+        verbose_name = _("后备干部更正")
+        verbose_name_plural = _("后备干部更正")
+
+
+class PostCorrection(Correction):
+    """A post's recorded dates (start, term end, end) corrected by its township, with a reason."""
+
+    corrected_model = Post
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("任职")
+    )
+
+    class Meta(Correction.Meta):
+        verbose_name = _("任职更正")
+        verbose_name_plural = _("任职更正")
+
+
+class EvaluationCorrection(Correction):
+    """A recorded 两述一评 (ratings, date, notes) corrected by its township, with a reason."""
+
+    corrected_model = Evaluation
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("两述一评")
+    )
+
+    class Meta(Correction.Meta):
+        verbose_name = _("两述一评更正")
+        verbose_name_plural = _("两述一评更正")
+
+
+# ---------------------------------------------------------------- party membership ([7/10], DESIGN §3)
+
+
+class DateRange(models.Func):
+    """PostgreSQL ``daterange(lower, upper, '[)')``: a membership's period, open-ended while it lasts."""
+
+    function = "DATERANGE"
+
+    def __init__(self, lower, upper):
+        super().__init__(lower, upper, models.Value("[)"), output_field=DateRangeField())
+
+
+class MemberStatus(models.TextChoices):
+    FULL = "full", _("正式党员")
+    PROBATIONARY = "probationary", _("预备党员")
+
+
+class JoinKind(models.TextChoices):
+    ADMITTED = "admitted", _("发展接收")
+    TRANSFER_IN = "transfer_in", _("转入")
+    REGISTERED = "registered", _("建档登记")
+
+
+class LeaveKind(models.TextChoices):
+    TRANSFER_OUT = "transfer_out", _("转出")
+    DECEASED = "deceased", _("去世")
+    OTHER = "other", _("其他")
+
+
+# A branch with at least this many full members elects a committee (DESIGN §3) of 3-5 posts.
+COMMITTEE_MIN_FULL_MEMBERS = 7
+COMMITTEE_MIN_POSTS, COMMITTEE_MAX_POSTS = 3, 5
+# The village affairs supervision committee has 3-5 members (DESIGN §5).
+SUPERVISION_MIN_MEMBERS, SUPERVISION_MAX_MEMBERS = 3, 5
+
+
+class Membership(models.Model):
+    """One person's party membership in one branch for a period: from ``joined_on`` (counted that
+    day) until ``left_on`` (not counted that day), so a transfer out and in on the same day leaves no
+    gap and no overlap. A full member from ``full_since`` (possibly before joining this branch, when
+    transferred in); probationary before that. ``full_since`` is set only by the development flow
+    (``development_confirm``), by registering an existing full member, or copied on a transfer."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("党员")
+    )
+    branch = models.ForeignKey(
+        "villages.PartyBranch", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("党组织")
+    )
+    joined_on = models.DateField(_("组织关系转入（接收）日期"))
+    joined_how = models.CharField(_("加入方式"), max_length=16, choices=JoinKind.choices)
+    from_branch = models.ForeignKey(
+        "villages.PartyBranch",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("转出党组织"),
+    )
+    from_place = models.CharField(_("从何处转入"), max_length=120, blank=True)
+    full_since = models.DateField(_("转为正式党员日期"), null=True, blank=True)
+    development = models.ForeignKey(
+        Development,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("发展党员记录"),
+    )
+    left_on = models.DateField(_("组织关系转出（离开）日期"), null=True, blank=True)
+    left_how = models.CharField(_("离开方式"), max_length=16, choices=LeaveKind.choices, blank=True)
+    to_branch = models.ForeignKey(
+        "villages.PartyBranch",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("转入党组织"),
+    )
+    to_place = models.CharField(_("转往何处"), max_length=120, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("党员组织关系")
+        verbose_name_plural = _("党员组织关系")
+        ordering = ["branch", "joined_on", "pk"]
+        indexes = [models.Index(fields=["branch", "left_on"], name="membership_branch_left")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(left_on__isnull=True),
+                name="one_open_membership_per_person",
+                violation_error_message=_("该人员已在一个党组织中，请先办理转出。"),
+            ),
+            ExclusionConstraint(
+                name="membership_periods_do_not_overlap",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    (DateRange("joined_on", "left_on"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("该人员在这段时间已在其他党组织，组织关系的时间不能重叠。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="membership_left_after_joined",
+                violation_error_message=_("转出日期不能早于转入日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, left_how="") | Q(left_on__isnull=False) & ~Q(left_how=""),
+                name="membership_left_has_kind",
+                violation_error_message=_("离开须注明方式和日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.person}"
+
+    def is_full_on(self, day: dt.date) -> bool:
+        return self.full_since is not None and self.full_since <= day
+
+    def status_on(self, day: dt.date) -> str:
+        return MemberStatus.FULL if self.is_full_on(day) else MemberStatus.PROBATIONARY
+
+    def status_label_on(self, day: dt.date) -> str:
+        return MemberStatus(self.status_on(day)).label
+
+    def is_open(self) -> bool:
+        return self.left_on is None
+
+
+def membership_on_q(day: dt.date, prefix: str = "") -> Q:
+    """Memberships counted on ``day``: joined on or before it, not left on or before it."""
+    return Q(**{f"{prefix}joined_on__lte": day}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
+    )
+
+
+def full_on_q(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}full_since__lte": day})
+
+
+class DutyKind(Versioned):
+    """无职党员设岗定责: a kind of duty post (政策宣传岗, 环境监督岗 …). Admins and county officials
+    keep the list; a kind no longer offered is deactivated, never deleted (assignments point at it)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("岗位名称"), max_length=40, unique=True)
+    description = models.CharField(_("岗位职责"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("党员岗位类型")
+        verbose_name_plural = _("党员岗位类型")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DutyAssignment(models.Model):
+    """A member without an office (no current two-committee post) given a duty post for a year,
+    with a note of the duties agreed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="duties", verbose_name=_("党员")
+    )
+    kind = models.ForeignKey(
+        DutyKind, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("岗位")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    assigned_on = models.DateField(_("设岗日期"))
+    note = models.TextField(_("履职要求"), max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("无职党员设岗定责")
+        verbose_name_plural = _("无职党员设岗定责")
+        ordering = ["-year", "membership__branch", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "year"],
+                name="one_duty_per_member_year",
+                violation_error_message=_("该党员本年度已有岗位。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(note=""),
+                name="duty_has_note",
+                violation_error_message=_("请填写履职要求。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} {self.membership.person}"

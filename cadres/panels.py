@@ -60,3 +60,62 @@ def home_panel(*, user):
         "not_met": total["villages"] - total["met"],
     }
     return ("cadres/_home_panel.html", context)
+
+
+def branch_panel(*, branch, user):
+    """The branch page ([7/10]): members on the roll today with status and this year's duty post,
+    the village's branch and supervision committees, recent departures, and the member actions for
+    the owner township's staff. Bounded queries whatever the branch's size."""
+    from cadres.membership import branch_rule_issues, with_person_visible, without_office_q
+    from cadres.membership_views import may_edit_members, with_duty_this_year
+    from cadres.models import Committee, Membership, active_on_q, membership_on_q
+    from cadres.models import Post as PostModel
+
+    today = timezone.localdate()
+    members = list(
+        with_duty_this_year(
+            with_person_visible(
+                Membership.objects.filter(membership_on_q(today), branch=branch).select_related("person"),
+                user,
+            ),
+            today.year,
+        )
+        .annotate(without_office=without_office_q(today))
+        .order_by("-full_since", "person__name", "pk")
+    )
+    for member in members:
+        member.is_full = member.is_full_on(today)
+    committees = []
+    if branch.village_id and branch.kind == "village":
+        posts = list(
+            PostModel.objects.filter(
+                active_on_q(today),
+                village_id=branch.village_id,
+                committee__in=[Committee.BRANCH, Committee.SUPERVISION],
+            )
+            .select_related("person")
+            .order_by("committee", "start_date", "pk")
+        )
+        for committee in (Committee.BRANCH, Committee.SUPERVISION):
+            committees.append((committee.label, [p for p in posts if p.committee == committee]))
+    departed = list(
+        Membership.objects.filter(branch=branch, left_on__isnull=False, left_on__lte=today)
+        .select_related("to_branch")
+        .select_related("person")
+        .order_by("-left_on", "pk")[:10]
+    )
+    full = sum(1 for member in members if member.is_full)
+    # The branches page shows the rule issues itself when it annotated the branch.
+    issues = [] if hasattr(branch, "rules_ok") else branch_rule_issues(branch, on=today)
+    context = {
+        "branch": branch,
+        "today": today,
+        "members": members,
+        "full": full,
+        "probationary": len(members) - full,
+        "committees": committees,
+        "departed": departed,
+        "issues": issues,
+        "can_edit": may_edit_members(user, branch) and branch.end_date is None,
+    }
+    return ("cadres/members/_branch_panel.html", context)

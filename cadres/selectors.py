@@ -239,6 +239,8 @@ def roster_for(*, village, on: dt.date) -> dict:
         "cross_appointed_count": len(cross),
         "ending_soon": sorted((post for post in posts if post.ending_soon), key=lambda post: post.term_end),
         "flagged": [post for post in posts if post.flag_incompetent_twice],
+        # DESIGN §3/§5 committee rules against today's members ([7/10]; cadres/membership.py).
+        "branch_issues": village_rule_issues(village=village, on=on),
     }
 
 
@@ -261,3 +263,14 @@ def reveals_visible_to(user) -> QuerySet[IdNumberReveal]:
         user,
         township_path="person__home_village__township",
     )
+
+
+# Party membership and committee rules ([7/10]): implemented in cadres/membership.py.
+from cadres.membership import (  # noqa: E402, F401
+    annotate_branch_rules,
+    branch_member_counts,
+    branch_rule_issues,
+    duties_visible_to,
+    memberships_visible_to,
+    village_rule_issues,
+)

@@ -20,6 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cadres import idnumbers
+from cadres.membership import (
+    admit_membership,
+    committee_rule_check,
+    confirm_membership,
+    sync_development_dates,
+)
 from cadres.models import (
     POSITIONS_BY_COMMITTEE,
     TERM_YEARS,
@@ -59,6 +65,7 @@ POST_WRONG_COMMITTEE = gettext_lazy("“%(position)s”不属于%(committee)s。
 POST_OVERLAP = gettext_lazy("%(village)s在该期间已有%(position)s（%(person)s），请先为其办理离任。")
 POST_ALREADY_ENDED = gettext_lazy("该任职已于%(date)s离任。")
 POST_END_BEFORE_START = gettext_lazy("离任日期不能早于任职日期。")
+POST_TERM_END_BEFORE_START = gettext_lazy("任期届满日期应晚于任职日期。")
 
 # Evaluations
 EVALUATION_NOT_A_CADRE = gettext_lazy("%(name)s在%(year)s年未在%(village)s任职，不能记录两述一评。")
@@ -261,6 +268,10 @@ def post_create(
         start_date=start_date,
         term_end=term_end or add_months(start_date, 12 * TERM_YEARS),
     )
+    # DESIGN §3/§5: committee posts need 7+ full members, committees 3-5, the 纪检委员 chairs supervision.
+    committee_rule_check(
+        village=village, committee=committee, position=position, person=person, start_date=start_date
+    )
     if position in ("secretary", "director", "supervision_chair"):
         # The new post is open-ended: any holder who had not left before it starts overlaps it.
         clash = Post.objects.filter(village=village, position=position).exclude(end_date__lt=start_date)
@@ -429,6 +440,7 @@ def development_admit(
     development.admission_due, development.admission_present, development.admission_yes = due, present, yes
     development.probation_ends_on = add_months(on, 12)
     save_checked(development)
+    admit_membership(development=development, on=on)  # the probationary membership starts here
     return development
 
 
@@ -463,6 +475,7 @@ def development_confirm(
     development.confirmation_due, development.confirmation_present = due, present
     development.confirmation_yes = yes
     save_checked(development)
+    confirm_membership(development=development, on=on)  # the only way a membership becomes full
     return development
 
 
@@ -575,3 +588,270 @@ def reserve_withdraw(*, reserve: ReserveCadre, reason: str) -> ReserveCadre:
     reserve.outcome, reserve.withdrawal_reason = ReserveOutcome.WITHDRAWN, reason.strip()
     save_checked(reserve)
     return reserve
+
+
+# ---------------------------------------------------------------- corrections (更正)
+# A recorded stage, an ended post or an evaluation is never a dead end: its township corrects what
+# was recorded, with a required reason (governance/corrections.py). Only fields already recorded can
+# be corrected, and the corrected record must pass every rule its first recording passed.
+
+CORRECTION_NOT_OWN_TOWNSHIP = gettext_lazy("只有该记录所在乡镇的工作人员可以更正。")
+CORRECTION_CHANGES_OUTCOME = gettext_lazy(
+    "更正后的票数将使表决结果由“通过”变为“未通过”，不能作为更正办理：%(rule)s如表决实际未通过，请与县委组织部联系。"
+)
+CORRECTION_EXTENSION_AFTER_END = gettext_lazy("延长预备期须在原预备期满前决定（原预备期满%(end)s）。")
+CORRECTION_POST_OVERLAP = gettext_lazy(
+    "%(village)s在该期间已有%(position)s（%(person)s），任职期间不能重叠。"
+)
+CORRECTION_POST_EVALUATION = gettext_lazy(
+    "%(name)s%(year)s年的两述一评以该任职为依据，更正后该年度不在任职期间内。"
+)
+CORRECTION_REQUIRED = gettext_lazy("已记录的内容不能清空。")
+
+DEVELOPMENT_CORRECTABLE = [
+    "applied_on",
+    "talked_on",
+    "activist_on",
+    "candidate_on",
+    "admitted_on",
+    "admission_due",
+    "admission_present",
+    "admission_yes",
+    "extended_on",
+    "extension_months",
+    "confirmed_on",
+    "confirmation_due",
+    "confirmation_present",
+    "confirmation_yes",
+]
+RESERVE_CORRECTABLE = ["recommended_on", "reviewed_on", "decided_on", "paired_on", "mentor"]
+POST_CORRECTABLE = ["start_date", "term_end", "end_date"]
+EVALUATION_CORRECTABLE = ["performance", "integrity", "evaluated_on", "notes"]
+
+
+def correctable_fields(record) -> list[str]:
+    """The fields of ``record`` a correction may change: those already recorded (never a stage not
+    yet reached: that is an action, not a correction)."""
+    if isinstance(record, Development):
+        return [name for name in DEVELOPMENT_CORRECTABLE if getattr(record, name) is not None]
+    if isinstance(record, ReserveCadre):
+        return [name for name in RESERVE_CORRECTABLE if getattr(record, name) is not None]
+    if isinstance(record, Post):
+        return [name for name in POST_CORRECTABLE if getattr(record, name) is not None]
+    if isinstance(record, Evaluation):
+        return list(EVALUATION_CORRECTABLE)
+    raise TypeError(type(record))
+
+
+def _check_own_township(user, village) -> None:
+    if not (user.role == Role.TOWNSHIP_STAFF and user.township_id == village.township_id):
+        raise PermissionDenied(CORRECTION_NOT_OWN_TOWNSHIP)
+
+
+def _corrected_values(record, reason: str, values: dict, *, optional: tuple = ()) -> tuple[str, dict, dict]:
+    """(reason, the record's correctable fields with the corrected values, the changes). Raises on a
+    blank reason, a field not recorded, a recorded value cleared, or nothing changed."""
+    from governance.corrections import changed_fields, nothing_to_correct, require_reason
+
+    reason = require_reason(reason)
+    allowed = correctable_fields(record)
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"not correctable on this record: {sorted(unknown)}")
+    new = {name: values.get(name, getattr(record, name)) for name in allowed}
+    for name, value in new.items():
+        if value is None and name not in optional:
+            raise _error(CORRECTION_REQUIRED, name)
+    changes = changed_fields(record, new)
+    if not changes:
+        raise nothing_to_correct()
+    return reason, new, changes
+
+
+def _check_meeting_kept(*, due: int, present: int, yes: int) -> None:
+    """A corrected meeting passes the same checks; numbers that would make it fail are a different
+    outcome, refused as such (a correction never flips a decision)."""
+    if present > due:
+        raise _error(DEV_PRESENT_OVER_DUE, "present")
+    if yes > present:
+        raise _error(DEV_YES_OVER_PRESENT, "yes")
+    try:
+        _check_meeting(due=due, present=present, yes=yes)
+    except ValidationError as exc:
+        rule = " ".join(exc.messages)
+        raise _error(CORRECTION_CHANGES_OUTCOME, rule=rule) from exc
+
+
+def _prefixed(exc: ValidationError, mapping: dict[str, str]) -> ValidationError:
+    """A stage rule's error (on ``on``/``present``/``yes``) moved to the corrected field's name."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({mapping.get(field, field): errors for field, errors in exc.error_dict.items()})
+
+
+def _check_development(person: Person, d: dict) -> dt.date | None:
+    """Every rule of the development stages on the corrected values; returns probation's end."""
+    if person.age_on(d["applied_on"]) < 18:
+        raise _error(DEV_UNDER_AGE, "applied_on")
+    _check_talk(applied_on=d["applied_on"], talked_on=d.get("talked_on"))
+    if d.get("activist_on") is not None:
+        _not_before(d["activist_on"], d["talked_on"], "activist_on")
+    if d.get("candidate_on") is not None:
+        earliest = add_months(d["activist_on"], 12)
+        if d["candidate_on"] < earliest:
+            raise _error(DEV_ACTIVIST_TOO_SHORT, "candidate_on", earliest=earliest.isoformat())
+    if d.get("admitted_on") is None:
+        return None
+    _not_before(d["admitted_on"], d["candidate_on"], "admitted_on")
+    try:
+        _check_meeting_kept(due=d["admission_due"], present=d["admission_present"], yes=d["admission_yes"])
+    except ValidationError as exc:
+        raise _prefixed(exc, {"present": "admission_present", "yes": "admission_yes"}) from exc
+    probation_ends_on = add_months(d["admitted_on"], 12)
+    if d.get("extended_on") is not None:
+        if not 6 <= d["extension_months"] <= 12:
+            raise _error(DEV_EXTENSION_RANGE, "extension_months")
+        _not_before(d["extended_on"], d["admitted_on"], "extended_on")
+        if d["extended_on"] > probation_ends_on:
+            raise _error(CORRECTION_EXTENSION_AFTER_END, "extended_on", end=probation_ends_on.isoformat())
+        probation_ends_on = add_months(probation_ends_on, d["extension_months"])
+    if d.get("confirmed_on") is not None:
+        if d["confirmed_on"] < probation_ends_on:
+            raise _error(DEV_PROBATION_NOT_OVER, "confirmed_on", end=probation_ends_on.isoformat())
+        try:
+            _check_meeting_kept(
+                due=d["confirmation_due"], present=d["confirmation_present"], yes=d["confirmation_yes"]
+            )
+        except ValidationError as exc:
+            raise _prefixed(exc, {"present": "confirmation_present", "yes": "confirmation_yes"}) from exc
+    return probation_ends_on
+
+
+@transaction.atomic
+def development_correct(*, development: Development, user, reason: str, **values):
+    """Correct the recorded dates and meeting numbers of a development (``DEVELOPMENT_CORRECTABLE``,
+    only those already recorded), with a reason. Probation's end follows the corrected admission and
+    extension; a correction that would turn a passed admission or confirmation vote into a failed
+    one is refused (``CORRECTION_CHANGES_OUTCOME``)."""
+    from cadres.models import DevelopmentCorrection
+    from governance.corrections import plain, record_correction
+
+    development = (
+        Development.objects.select_for_update().select_related("person", "village").get(pk=development.pk)
+    )
+    _check_own_township(user, development.village)
+    reason, new, changes = _corrected_values(development, reason, values)
+    probation_ends_on = _check_development(development.person, new)
+    if probation_ends_on != development.probation_ends_on:
+        changes["probation_ends_on"] = [plain(development.probation_ends_on), plain(probation_ends_on)]
+    for name, value in new.items():
+        setattr(development, name, value)
+    development.probation_ends_on = probation_ends_on
+    development._change_reason = reason[:100]
+    save_checked(development)
+    # The membership the admission opened follows its corrected dates (one rule: cadres/membership.py).
+    sync_development_dates(development=development)
+    return record_correction(
+        DevelopmentCorrection(development=development), user=user, reason=reason, changes=changes
+    )
+
+
+@transaction.atomic
+def reserve_correct(*, reserve: ReserveCadre, user, reason: str, **values):
+    """Correct a reserve cadre's recorded step dates and mentor, with a reason: steps stay in
+    order, and the mentor is someone else who held a post on the pairing day."""
+    from cadres.models import ReserveCorrection
+    from governance.corrections import record_correction
+
+    reserve = ReserveCadre.objects.select_for_update().select_related("village").get(pk=reserve.pk)
+    _check_own_township(user, reserve.village)
+    reason, new, changes = _corrected_values(reserve, reason, values)
+    previous = None
+    for stage in ReserveStage:
+        field = _STAGE_DATE[stage]
+        day = new.get(field)
+        if day is None:
+            break
+        if previous is not None and day < previous:
+            raise _error(RESERVE_DATE_BACKWARDS, field, previous=previous.isoformat())
+        previous = day
+    if "mentor" in new:
+        mentor = new["mentor"]
+        if mentor.pk == reserve.person_id:
+            raise _error(RESERVE_MENTOR_SELF, "mentor")
+        if not Post.objects.filter(active_on_q(new["paired_on"]), person=mentor).exists():
+            raise _error(RESERVE_MENTOR_NO_POST, "mentor")
+    for name, value in new.items():
+        setattr(reserve, name, value)
+    reserve._change_reason = reason[:100]
+    save_checked(reserve)
+    return record_correction(ReserveCorrection(reserve=reserve), user=user, reason=reason, changes=changes)
+
+
+@transaction.atomic
+def post_correct(*, post: Post, user, reason: str, **values):
+    """Correct a post's recorded start, term end or end date, with a reason. A single-holder position
+    may not come to overlap another holder's dates, and the person's evaluations in the village must
+    still fall in years they held a post there."""
+    from cadres.models import PostCorrection
+    from governance.corrections import record_correction
+
+    post = Post.objects.select_for_update().select_related("person", "village").get(pk=post.pk)
+    _check_own_township(user, post.village)
+    reason, new, changes = _corrected_values(post, reason, values)
+    start, end = new["start_date"], new.get("end_date")
+    if end is not None and end < start:
+        raise _error(POST_END_BEFORE_START, "end_date")
+    if new.get("term_end") is not None and new["term_end"] <= start:
+        raise _error(POST_TERM_END_BEFORE_START, "term_end")
+    if post.position in ("secretary", "director", "supervision_chair"):
+        # As post_create: another holder who had not left before this post starts, and who started
+        # before it ended, overlaps it.
+        clash = Post.objects.filter(village=post.village, position=post.position).exclude(pk=post.pk)
+        clash = clash.exclude(end_date__lt=start)
+        if end is not None:
+            clash = clash.filter(start_date__lte=end)
+        holder = clash.select_related("person").order_by("start_date").first()
+        if holder is not None:
+            raise _error(
+                CORRECTION_POST_OVERLAP,
+                "start_date",
+                village=post.village.name,
+                position=post.get_position_display(),
+                person=holder.person.name,
+            )
+    for name, value in new.items():
+        setattr(post, name, value)
+    post._change_reason = reason[:100]
+    save_checked(post)
+    # evaluation_record's rule, for the evaluations this person already has in the village.
+    for evaluation in Evaluation.objects.filter(person=post.person, village=post.village).order_by("year"):
+        year_start, year_end = dt.date(evaluation.year, 1, 1), dt.date(evaluation.year, 12, 31)
+        held = Post.objects.filter(person=post.person, village=post.village, start_date__lte=year_end)
+        if not held.exclude(end_date__lt=year_start).exists():
+            field = "end_date" if end is not None and end < year_start else "start_date"
+            raise _error(CORRECTION_POST_EVALUATION, field, name=post.person.name, year=evaluation.year)
+    return record_correction(PostCorrection(post=post), user=user, reason=reason, changes=changes)
+
+
+@transaction.atomic
+def evaluation_correct(*, evaluation: Evaluation, user, reason: str, **values):
+    """Correct a recorded 两述一评's ratings, date or notes, with a reason (the date still follows the
+    year's start)."""
+    from cadres.models import EvaluationCorrection
+    from governance.corrections import record_correction
+
+    evaluation = Evaluation.objects.select_for_update().select_related("village").get(pk=evaluation.pk)
+    _check_own_township(user, evaluation.village)
+    if values.get("notes") is None and "notes" in values:
+        values["notes"] = ""
+    reason, new, changes = _corrected_values(evaluation, reason, values)
+    if new["evaluated_on"] < dt.date(evaluation.year, 1, 1):
+        raise _error(EVALUATION_BEFORE_YEAR, "evaluated_on", year=evaluation.year)
+    for name, value in new.items():
+        setattr(evaluation, name, value)
+    evaluation._change_reason = reason[:100]
+    save_checked(evaluation)
+    return record_correction(
+        EvaluationCorrection(evaluation=evaluation), user=user, reason=reason, changes=changes
+    )

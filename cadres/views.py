@@ -6,7 +6,6 @@ parameter, so an error report never carries it."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,7 +31,7 @@ from cadres.columns import (
     RESERVE_COLUMNS,
     REVEAL_COLUMNS,
 )
-from cadres.models import ReserveQuota
+from cadres.models import EvaluationCorrection, PostCorrection, ReserveQuota
 from cadres.selectors import (
     ComplianceStatus,
     compliance_for,
@@ -222,10 +221,20 @@ def person_edit(request, public_id):
 
 
 def _person_context(request, person) -> dict:
+    posts = posts_visible_to(request.user).filter(person=person)
+    evaluations = evaluations_visible_to(request.user).filter(person=person)
     return {
         "person": person,
-        "posts": posts_visible_to(request.user).filter(person=person).order_by("-start_date"),
-        "evaluations": evaluations_visible_to(request.user).filter(person=person).order_by("-year"),
+        "posts": posts.order_by("-start_date"),
+        "evaluations": evaluations.order_by("-year"),
+        # Corrections of the posts and evaluations shown (the owning township corrects them).
+        "can_correct": can_edit_records(request.user),
+        "post_corrections": PostCorrection.objects.filter(post__in=posts.values("pk")).select_related(
+            "corrected_by", "post"
+        ),
+        "evaluation_corrections": EvaluationCorrection.objects.filter(
+            evaluation__in=evaluations.values("pk")
+        ).select_related("corrected_by"),
         "developments": developments_visible_to(request.user).filter(person=person),
         "reserves": reserves_visible_to(request.user).filter(person=person),
         "may_reveal": services.may_reveal_id_number(person=person, user=request.user),
@@ -261,10 +270,10 @@ def person_reveal(request, public_id):
     try:
         number = services.person_reveal_id_number(person=person, user=request.user)
     except services.RevealLimitReached as exc:
-        context = _person_context(request, person) | {"reveal_refused": exc.message}
-        response = render(request, "cadres/person_detail.html", context, status=429)
-        response["Retry-After"] = str(max(1, math.ceil((exc.retry_at - timezone.now()).total_seconds())))
-        return response
+        # Post/redirect/get here too: the refusal (saying when revealing is allowed again) is a
+        # message on the person's page, so a reload shows that page instead of posting again.
+        messages.error(request, exc.message)
+        return redirect("cadres:person_detail", public_id=person.public_id)
     # Post/redirect/get: the address bar goes back to the person's page (a reload does not post
     # again, nor answer 405); the number waits in the server-side session for that one page, never
     # in a URL or a cookie.
@@ -529,7 +538,10 @@ def _development_page(request, development, bound=None, status=200):
         "actions": actions,
         "today": timezone.localdate(),
         "history": history_entries(development),
+        "corrections": development.corrections.select_related("corrected_by"),
     }
+    if can_edit_records(request.user):
+        context["correct_url"] = reverse("cadres:development_correct", args=[development.public_id])
     return render(request, "cadres/development_detail.html", context, status=status)
 
 
@@ -662,7 +674,10 @@ def _reserve_page(request, reserve, bound=None, status=200):
         "trainings": reserve.trainings.order_by("trained_on"),
         "actions": actions,
         "history": history_entries(reserve),
+        "corrections": reserve.corrections.select_related("corrected_by"),
     }
+    if can_edit_records(request.user):
+        context["correct_url"] = reverse("cadres:reserve_correct", args=[reserve.public_id])
     return render(request, "cadres/reserve_detail.html", context, status=status)
 
 
@@ -712,7 +727,8 @@ PERSON_SEARCH_LIMIT = 20
 @login_required
 def person_search(request):
     """The person picker's search (``static/js/pickers.js``): people of the user's jurisdiction whose
-    name contains ``q``, as JSON ``{"results": [{"value": public_id, "text": "姓名 · 村 · 当前职务"}]}``,
+    name contains ``q``, as JSON ``{"results": [{"value": public_id, "text": label}]}`` (the label
+    "姓名 · 出生年份 · 村 · 当前职务" of ``forms.person_choice_label``),
     at most ``PERSON_SEARCH_LIMIT``, in two queries. ``posted_in=VILLAGE`` keeps people holding a
     post there now (mentors; a village outside the jurisdiction answers 404), ``cadres=1`` people
     who hold or held a post."""
@@ -734,3 +750,73 @@ def person_search(request):
         for p in people[:PERSON_SEARCH_LIMIT]
     ]
     return JsonResponse({"results": results})
+
+
+# ---------------------------------------------------------------- corrections (更正)
+
+
+def _correction_page(request, *, record, service, title: str, back: str):
+    """The one flow of a correction: the recorded fields prefilled and a required reason; a refused
+    correction comes back in place (400) with the values as typed; a saved one redirects to the
+    record's page, where it is listed (post/redirect/get)."""
+    form = forms.CorrectionForm(request.POST or None, record=record, user=request.user)
+    call = lambda data: service(record, user=request.user, **data)  # noqa: E731
+    if request.method == "POST" and _save(form, call):
+        messages.success(request, _("已更正，原因已记录。"))
+        return redirect(back)
+    corrections = record.corrections.select_related("corrected_by")
+    context = {"form": form, "title": title, "back": back, "corrections": corrections}
+    return render(request, "cadres/correct.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def development_correct(request, public_id):
+    development = get_visible_or_404(developments_visible_to(request.user), public_id=public_id)
+    return _correction_page(
+        request,
+        record=development,
+        service=lambda r, **kw: services.development_correct(development=r, **kw),
+        title=_("更正发展党员记录：%(name)s") % {"name": development.person.name},
+        back=reverse("cadres:development_detail", args=[development.public_id]),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def reserve_correct(request, public_id):
+    reserve = get_visible_or_404(reserves_visible_to(request.user), public_id=public_id)
+    return _correction_page(
+        request,
+        record=reserve,
+        service=lambda r, **kw: services.reserve_correct(reserve=r, **kw),
+        title=_("更正后备干部记录：%(name)s") % {"name": reserve.person.name},
+        back=reverse("cadres:reserve_detail", args=[reserve.public_id]),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def post_correct(request, public_id):
+    post = get_visible_or_404(posts_visible_to(request.user), public_id=public_id)
+    return _correction_page(
+        request,
+        record=post,
+        service=lambda r, **kw: services.post_correct(post=r, **kw),
+        title=_("更正任职记录：%(post)s") % {"post": post},
+        back=reverse("cadres:person_detail", args=[post.person.public_id]) + "#posts",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def evaluation_correct(request, public_id):
+    evaluation = get_visible_or_404(evaluations_visible_to(request.user), public_id=public_id)
+    return _correction_page(
+        request,
+        record=evaluation,
+        service=lambda r, **kw: services.evaluation_correct(evaluation=r, **kw),
+        title=_("更正两述一评：%(name)s（%(year)s年）")
+        % {"name": evaluation.person.name, "year": evaluation.year},
+        back=reverse("cadres:person_detail", args=[evaluation.person.public_id]) + "#evaluations",
+    )

@@ -1,8 +1,9 @@
 """The searchable person picker.
 
-A plain ``<select>`` of the people the form allows, each shown as "姓名 · 村 · 当前职务", so the form
-works without JavaScript; ``static/js/pickers.js`` turns it into a Tom Select box (vendored in
-``static/vendor/tom-select/``) that searches ``cadres:person_search`` as the user types."""
+A plain ``<select>`` of the people the form allows, each shown as "姓名 · 出生年份 · 村 · 当前职务"
+(``forms.person_choice_label``), so the form works without JavaScript; ``static/js/pickers.js``
+turns it into a Tom Select box (vendored in ``static/vendor/tom-select/``) that searches
+``cadres:person_search`` as the user types."""
 
 from __future__ import annotations
 

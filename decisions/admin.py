@@ -4,7 +4,8 @@ the rules); the policy row is where admins change the local thresholds and the n
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions.models import Attachment, DecisionPolicy, Matter, Step
+from decisions.models import Attachment, DecisionPolicy, Matter, Step, StepCorrection
+from governance.corrections import CorrectionAdminMixin
 
 
 class _ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -83,3 +84,10 @@ class DecisionPolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StepCorrection)
+class StepCorrectionAdmin(CorrectionAdminMixin, SimpleHistoryAdmin):
+    record_field = "step"
+    list_select_related = ["corrected_by", "step__matter"]
+    search_fields = ["reason", "step__matter__title"]

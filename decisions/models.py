@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.attachments import AttachmentBase
+from governance.corrections import Correction
 from governance.versioning import Versioned
 
 
@@ -236,61 +238,37 @@ class Step(models.Model):
         return STEP_SLUGS[self.kind]
 
 
-class StepCorrection(models.Model):
+class StepCorrection(Correction):
     """A correction of a recorded step by its township (date, numbers, text), with the required reason.
 
     ``changes`` maps each corrected field to ``[before, after]`` (dates as ISO text). The step row itself
     carries the corrected values; its history keeps every earlier version too."""
 
+    corrected_model = Step
     step = models.ForeignKey(
         Step, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("步骤")
     )
-    reason = models.TextField(_("更正原因"), max_length=500)
-    changes = models.JSONField(_("更正内容"), default=dict)
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("更正人")
-    )
-    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Correction.Meta):
         verbose_name = _("步骤更正")
         verbose_name_plural = _("步骤更正")
-        ordering = ["corrected_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.step} · {self.corrected_at:%Y-%m-%d}"
 
 
-class Attachment(models.Model):
-    """A scan or photo of minutes or a posted notice. The stored name is generated, never the uploader's."""
+class Attachment(AttachmentBase):
+    """A scan or photo of minutes or a posted notice (safe handling: ``governance.attachments``)."""
 
-    class FileType(models.TextChoices):
-        JPEG = "jpeg", "JPEG"
-        PNG = "png", "PNG"
-        PDF = "pdf", "PDF"
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     matter = models.ForeignKey(
         Matter, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("事项")
     )
-    title = models.CharField(_("说明"), max_length=80)
     file = models.FileField(_("文件"), upload_to="decisions/%Y/%m/")
-    file_type = models.CharField(_("文件类型"), max_length=8, choices=FileType.choices)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    original_name = models.CharField(_("原文件名"), max_length=120, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-        ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class DecisionPolicy(models.Model):

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from decisions.models import PUBLIC_STATES, Attachment, DecisionPolicy, Matter, Step
+from decisions.models import PUBLIC_STATES, Attachment, DecisionPolicy, Matter, Step, StepCorrection
 from governance.scoping import scope
 from villages.models import County, Township, Village
 
@@ -85,6 +85,13 @@ def matter_detail_for(user) -> QuerySet[Matter]:
 def steps_visible_to(user) -> QuerySet[Step]:
     """Recorded steps of matters in the user's jurisdiction (for the step correction page)."""
     return scope(Step.objects.select_related("matter"), user, township_path="matter__village__township")
+
+
+def step_corrections_for(user, *, matter: Matter) -> QuerySet[StepCorrection]:
+    """Corrections of ``matter``'s steps, if the matter is in the user's jurisdiction (else none), with
+    who corrected them: one query for the matter page however many there are."""
+    queryset = StepCorrection.objects.filter(step__matter=matter).select_related("corrected_by")
+    return scope(queryset, user, township_path="step__matter__village__township")
 
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:

@@ -8,11 +8,9 @@ users record the same step at once the second one waits, then sees the step alre
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -33,6 +31,8 @@ from decisions.models import (
     StepCorrection,
     StepKind,
 )
+from governance import attachments, corrections
+from governance.corrections import changed_fields, nothing_to_correct, record_correction, require_reason
 from governance.integrity import save_checked
 from governance.preview import dry_run
 from governance.versioning import lock_for_update
@@ -64,9 +64,10 @@ REPRESENTATIVES_QUORUM_MISSED = gettext_noop(
 MEETING_TYPE_REQUIRED = gettext_noop("请选择决议的会议类型。")
 HOUSEHOLDS_REQUIRED = gettext_noop("村民会议须填写本村户数和到会户代表户数。")
 NOTICE_TOO_SHORT = gettext_noop("公示天数不能少于%(days)s天。")
-ATTACHMENT_BAD_TYPE = gettext_noop("附件只能是JPEG、PNG图片或PDF文件。")
-ATTACHMENT_TOO_LARGE = gettext_noop("附件不能超过%(limit)s MB。")
-ATTACHMENT_EMPTY = gettext_noop("附件是空文件。")
+# The upload rules and their messages are governance.attachments' (shared with standards).
+ATTACHMENT_BAD_TYPE = attachments.BAD_TYPE
+ATTACHMENT_TOO_LARGE = attachments.TOO_LARGE
+ATTACHMENT_EMPTY = attachments.EMPTY
 DATE_BEFORE_VILLAGE = gettext_noop("日期不能早于本村设立日期（%(village_from)s）。")
 DATE_AFTER_NEXT = gettext_noop("日期不能晚于下一步骤（%(following)s）。")
 PLANNED_TOO_EARLY = gettext_noop("计划完成日期不能早于%(earliest)s（录入日前一年内，且不早于本村设立日期）。")
@@ -78,20 +79,14 @@ CORRECTION_CHANGES_OUTCOME = gettext_noop(
     "如确属录入错误，请联系县级管理员处理，并在更正说明中写明。"
 )
 CORRECTION_QUORUM = gettext_noop("更正后的到会人数达不到法定人数，会议无效，不能这样更正。")
-CORRECTION_NOTHING = gettext_noop("没有修改任何内容。")
-CORRECTION_REASON_REQUIRED = gettext_noop("请填写更正原因。")
+# One wording for every correction in the portal (governance/corrections.py).
+CORRECTION_NOTHING = corrections.NOTHING_CHANGED
+CORRECTION_REASON_REQUIRED = corrections.REASON_REQUIRED
 MATTER_LOCKED = gettext_noop(
     "事项已录入提议，名称、类别、金额和内容不能再修改；如需更正，请在后续步骤的纪要中说明。"
 )
 
-DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-
-# Magic bytes of the accepted file types: the content decides, never the name or the browser's claim.
-_SIGNATURES = (
-    (b"\xff\xd8\xff", Attachment.FileType.JPEG, "jpg"),
-    (b"\x89PNG\r\n\x1a\n", Attachment.FileType.PNG, "png"),
-    (b"%PDF-", Attachment.FileType.PDF, "pdf"),
-)
+DEFAULT_ATTACHMENT_MAX_BYTES = attachments.DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -111,7 +106,7 @@ def policy_current() -> DecisionPolicy:
 
 
 def attachment_max_bytes() -> int:
-    return getattr(settings, "DECISIONS_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+    return attachments.max_bytes("DECISIONS_ATTACHMENT_MAX_BYTES")
 
 
 @transaction.atomic
@@ -597,10 +592,6 @@ def _vote_passes(step: Step, vote: Vote) -> bool:
     return rules.resolve_passed(present=vote.present, votes_for=vote.votes_for)
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 _MATTER_DATES = {
     StepKind.PROPOSE: "proposed_on",
     StepKind.RESOLVE: "resolved_on",
@@ -617,9 +608,7 @@ def step_correct(*, step: Step, user, reason: str, **values) -> StepCorrection:
     failed one stays failed, so a correction that would flip it is refused (see README)."""
     matter = _locked(step.matter)
     step = Step.objects.select_for_update().get(pk=step.pk)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _(CORRECTION_REASON_REQUIRED)}, code="reason")
+    reason = require_reason(reason)
     allowed = correctable_fields(step)
     unknown = set(values) - set(allowed)
     if unknown:
@@ -628,13 +617,9 @@ def step_correct(*, step: Step, user, reason: str, **values) -> StepCorrection:
     for name in ("text", "place"):
         if name in new and new[name] is None:
             new[name] = ""
-    changes = {
-        name: [_plain(getattr(step, name)), _plain(value)]
-        for name, value in new.items()
-        if getattr(step, name) != value
-    }
+    changes = changed_fields(step, new)
     if not changes:
-        raise ValidationError(_(CORRECTION_NOTHING), code="nothing")
+        raise nothing_to_correct()
 
     others = matter.steps.exclude(pk=step.pk)
     previous = others.filter(kind__lt=step.kind).order_by("-kind").values_list("held_on", flat=True).first()
@@ -681,43 +666,14 @@ def step_correct(*, step: Step, user, reason: str, **values) -> StepCorrection:
     if step.kind in _MATTER_DATES and step.passed and "held_on" in changes:
         setattr(matter, _MATTER_DATES[step.kind], new["held_on"])
         matter.save(update_fields=[_MATTER_DATES[step.kind]])
-    correction = StepCorrection(step=step, reason=reason, changes=changes, corrected_by=user)
-    save_checked(correction)
-    return correction
-
-
-def _sniff(head: bytes) -> tuple[str, str] | None:
-    for signature, file_type, extension in _SIGNATURES:
-        if head.startswith(signature):
-            return file_type, extension
-    return None
+    return record_correction(StepCorrection(step=step), user=user, reason=reason, changes=changes)
 
 
 @transaction.atomic
 def attachment_add(*, matter: Matter, user, title: str, upload: UploadedFile) -> Attachment:
     """Store a scan or photo after checking its size and its real type (magic bytes)."""
-    limit = attachment_max_bytes()
-    if upload.size == 0:
-        raise ValidationError({"upload": _(ATTACHMENT_EMPTY)}, code="empty")
-    if upload.size > limit:
-        raise ValidationError(
-            {"upload": _(ATTACHMENT_TOO_LARGE) % {"limit": limit // (1024 * 1024)}}, code="size"
-        )
-    upload.seek(0)
-    sniffed = _sniff(upload.read(16))
-    upload.seek(0)
-    if sniffed is None:
-        raise ValidationError({"upload": _(ATTACHMENT_BAD_TYPE)}, code="type")
-    file_type, extension = sniffed
-    attachment = Attachment(
-        matter=matter,
-        title=title,
-        file_type=file_type,
-        size=upload.size,
-        original_name=(upload.name or "")[-120:],
-        uploaded_by=user,
-    )
-    # A generated name: the uploader's file name never reaches the file system.
-    attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    attachment = Attachment(matter=matter, title=title, uploaded_by=user)
+    # Size, real type (magic bytes) and a generated file name: governance.attachments.
+    attachments.store(attachment, upload, limit=attachment_max_bytes())
     save_checked(attachment)
     return attachment

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,6 @@ from cadres.selectors import combined_leadership_on
 from decisions import services
 from decisions.filters import MatterFilter
 from decisions.forms import (
-    CORRECTION_LABELS,
     AttachmentForm,
     ConsultForm,
     DiscloseResolutionForm,
@@ -36,15 +35,16 @@ from decisions.models import (
     STEP_BY_SLUG,
     STEP_SLUGS,
     Matter,
-    StepCorrection,
     StepKind,
 )
 from decisions.selectors import (
     attachments_visible_to,
     matter_detail_for,
     matters_visible_to,
+    step_corrections_for,
     steps_visible_to,
 )
+from governance.attachments import download_response
 from governance.exports import Column
 from governance.history import history_entries
 from governance.listing import filtered_list
@@ -203,11 +203,7 @@ def _detail_context(request, matter: Matter, *, step_form=None, attachment_form=
         step_form = _step_form(next_step, matter)
     steps = {step.kind: step for step in matter.steps.all()}
     corrections = {}
-    for correction in StepCorrection.objects.filter(step__matter=matter).select_related("corrected_by"):
-        correction.items = [
-            {"label": CORRECTION_LABELS.get(name, name), "before": before, "after": after}
-            for name, (before, after) in correction.changes.items()
-        ]
+    for correction in step_corrections_for(request.user, matter=matter):
         corrections.setdefault(correction.step_id, []).append(correction)
     for step in steps.values():
         step.correction_list = corrections.get(step.pk, [])
@@ -355,15 +351,7 @@ def attachment_download(request, public_id, attachment_id):
     attachment = get_visible_or_404(
         attachments_visible_to(request.user), matter__public_id=public_id, public_id=attachment_id
     )
-    content_types = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=content_types[attachment.file_type],
-        as_attachment=True,
-        filename=f"{attachment.title}.{attachment.file.name.rsplit('.', 1)[-1]}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment)
 
 
 @require_safe

@@ -7,6 +7,10 @@ Each project app may set these attributes on its AppConfig (dotted paths or valu
   INSTALLED_APPS order, so an app's demo data can rely on the apps listed before it.
 - ``village_panel``: ``"app.panels.village_panel"``, called as ``village_panel(village=, user=)``
   and returning ``(template_name, context)`` for a section of the village page.
+- ``branch_panel``: ``"app.panels.branch_panel"``, called as ``branch_panel(branch=, user=)``
+  (a ``villages.PartyBranch`` the user reads) and returning ``(template_name, context)`` or
+  ``None`` for a section of the branch page (``/branches/<public_id>/``), rendered with
+  ``render_panels("branch_panel", branch=..., user=...)``.
 - ``dashboard_panel``: like ``home_panel``, for the county dashboard page.
 - ``home_panel``: ``"app.panels.home_panel"``, called as ``home_panel(user=)`` and returning
   ``(template_name, context)`` or ``None`` for a section of the home page.

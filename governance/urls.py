@@ -33,6 +33,8 @@ urlpatterns = [
     path("cadres/", include("cadres.urls")),
     path("supervision/", include("supervision.urls")),
     path("decisions/", include("decisions.urls")),
+    path("branches/", include("branches.urls")),
+    path("standards/", include("standards.urls")),
     # The public disclosure board (村务公开): no login (DESIGN §6-7).
     path("public/", include("decisions.public_urls")),
 ]

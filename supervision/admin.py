@@ -1,11 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.corrections import CorrectionAdminMixin
 from supervision.models import (
     LockException,
     Rectification,
+    RectificationCorrection,
     Reminder,
     Report,
+    ReportCorrection,
     ReportingPeriod,
     ReportingPolicy,
 )
@@ -71,3 +74,17 @@ class ReminderAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "sent_on"]
     search_fields = ["recipient__username", "village__name"]
     raw_id_fields = ["recipient", "village", "period"]
+
+
+@admin.register(RectificationCorrection)
+class RectificationCorrectionAdmin(CorrectionAdminMixin, SimpleHistoryAdmin):
+    record_field = "item"
+    list_select_related = ["corrected_by", "item"]
+    search_fields = ["reason", "item__problem"]
+
+
+@admin.register(ReportCorrection)
+class ReportCorrectionAdmin(CorrectionAdminMixin, SimpleHistoryAdmin):
+    record_field = "report"
+    list_select_related = ["corrected_by", "report__village", "report__period"]
+    search_fields = ["reason", "report__village__name"]

@@ -130,7 +130,7 @@ class CorrectionForm(RectificationForm):
     reason = forms.CharField(
         label=_("更正原因"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=500,
         help_text=_("更正会记入整改事项的历史，审核人员可以看到。"),
     )
 
@@ -152,6 +152,24 @@ class CorrectionForm(RectificationForm):
                     for message in messages:
                         self.add_error(field, message)
         return cleaned
+
+
+class ReportCorrectionForm(VersionedForm, FindingsForm):
+    """更正 of an approved report: the findings and summary as approved, plus the required reason."""
+
+    reason = forms.CharField(
+        label=_("更正原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text=_("更正会记入报告的历史，报告仍为已通过，县级审核人员会在报告页面看到这次更正。"),
+    )
+
+    class Meta(FindingsForm.Meta):
+        fields = [*TEXT_FIELDS]
+
+    def _post_clean(self):
+        # The report is saved by the service (report_correct), which runs the model's checks.
+        pass
 
 
 class SubmitForm(forms.Form):

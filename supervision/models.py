@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.corrections import Correction
 from governance.fields import year_in_range
 from governance.versioning import Versioned
 
@@ -437,38 +438,40 @@ class Rectification(models.Model):
         return self.status == self.Status.OPEN and timezone.localdate() > self.deadline
 
 
-class RectificationCorrection(models.Model):
+class RectificationCorrection(Correction):
     """A correction of a recorded rectification item by its township, with the reason (更正).
 
     The item's own history keeps every version; this row says who corrected what, when and why,
     and whether the report that found it had already been approved (shown to county officials)."""
 
+    corrected_model = Rectification
     item = models.ForeignKey(
         Rectification, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("整改事项")
     )
-    reason = models.TextField(_("更正原因"))
-    changes = models.TextField(_("更正内容"))
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("更正人")
-    )
-    corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now, editable=False)
-    after_approval = models.BooleanField(_("审核通过后更正"), default=False)
-    history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Correction.Meta):
         verbose_name = _("整改事项更正")
         verbose_name_plural = _("整改事项更正")
-        ordering = ["corrected_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(reason=""),
-                name="correction_has_reason",
-                violation_error_message=_("更正须填写原因。"),
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.item} {self.corrected_at:%Y-%m-%d}"
+
+
+class ReportCorrection(Correction):
+    """A correction of an approved report's content by its township, with the reason (更正). The
+    report stays approved; county officials see the correction on the report page."""
+
+    corrected_model = Report
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("监督报告")
+    )
+
+    class Meta(Correction.Meta):
+        verbose_name = _("监督报告更正")
+        verbose_name_plural = _("监督报告更正")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.corrected_at:%Y-%m-%d}"
 
 
 class LockException(models.Model):

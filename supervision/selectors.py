@@ -184,6 +184,15 @@ def attach_corrections(items: list[Rectification]) -> list:
     return rows
 
 
+def report_corrections(report: Report) -> list:
+    """Corrections of ``report``'s content (更正 after approval), oldest first, with who made them."""
+    return list(report.corrections.select_related("corrected_by").order_by("corrected_at", "id"))
+
+
+def item_corrections(item: Rectification) -> list:
+    return list(item.corrections.select_related("corrected_by").order_by("corrected_at", "id"))
+
+
 def child_kind(kind: str) -> str | None:
     return {Kind.QUARTERLY: Kind.MONTHLY, Kind.ANNUAL: Kind.QUARTERLY}.get(kind)
 

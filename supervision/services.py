@@ -11,11 +11,13 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
+from governance import corrections
+from governance.corrections import changed_fields, nothing_to_correct, record_correction, require_reason
 from governance.integrity import save_checked
 from governance.models import User
 from governance.roles import can_edit_records, can_review
@@ -29,6 +31,7 @@ from supervision.models import (
     RectificationCorrection,
     Reminder,
     Report,
+    ReportCorrection,
     ReportingPeriod,
     ReportingPolicy,
 )
@@ -48,8 +51,10 @@ NOT_SUBMITTED = gettext_noop("只有已提交的报告可以审核。")
 RETURN_REASON_REQUIRED = gettext_noop("退回须填写原因。")
 DEADLINE_BEFORE_FINDING = rules.DEADLINE_BEFORE_FINDING
 FOUND_IN_FUTURE = rules.FOUND_IN_FUTURE
-CORRECTION_REASON_REQUIRED = gettext_noop("更正须填写原因。")
-CORRECTION_UNCHANGED = gettext_noop("没有修改任何内容，无需更正。")
+CORRECTION_REASON_REQUIRED = corrections.REASON_REQUIRED
+CORRECTION_UNCHANGED = corrections.NOTHING_CHANGED
+CORRECTION_EMPTIES_REPORT = gettext_noop("更正后报告内容不能全部为空。")
+NOT_APPROVED = gettext_noop("只有审核通过的报告需要更正；未通过审核的报告请直接修改。")
 ITEM_NOT_ON_REPORT = gettext_noop("该整改事项不在本报告中。")
 ITEM_ALREADY_CLOSED = gettext_noop("该整改事项已销号。")
 CLOSING_NOTE_REQUIRED = gettext_noop("销号须填写说明。")
@@ -328,8 +333,7 @@ def rectification_correct(
     item's history keeps the old values and the correction row says who, when, why and what."""
     today = today or timezone.localdate()
     _require_editor(user, item.village)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _(CORRECTION_REASON_REQUIRED)})
+    reason = require_reason(reason)
     current = (
         Rectification.objects.select_for_update()
         .select_related("opened_in__period", "opened_in__village")
@@ -339,9 +343,9 @@ def rectification_correct(
     for name in ("problem", "responsible"):
         if name in values:
             values[name] = (values[name] or "").strip()
-    changed = {name: value for name, value in values.items() if getattr(current, name) != value}
-    if not changed:
-        raise ValidationError(_(CORRECTION_UNCHANGED), code="unchanged")
+    changes = changed_fields(current, values)
+    if not changes:
+        raise nothing_to_correct()
     found_on = values.get("found_on", current.found_on)
     deadline = values.get("deadline", current.deadline)
     # A date kept as it was is not re-judged (an old item may predate a rule); a changed one is.
@@ -351,32 +355,58 @@ def rectification_correct(
     errors = {
         name: messages
         for name, messages in errors.items()
-        if name in changed or (name == "deadline" and "found_on" in changed)
+        if name in changes or (name == "deadline" and "found_on" in changes)
     }
     if errors:
         raise ValidationError(errors)
-    lines = []
-    for name, value in changed.items():
-        field = Rectification._meta.get_field(name)
-        before = getattr(current, f"get_{name}_display")() if field.choices else getattr(current, name)
-        setattr(current, name, value)
-        after = getattr(current, f"get_{name}_display")() if field.choices else value
-        lines.append(f"{field.verbose_name}：{_format(before)} → {_format(after)}")
-    current._change_reason = reason.strip()
+    for name in changes:
+        setattr(current, name, values[name])
+    current._change_reason = reason[:100]
     save_checked(current)
-    correction = RectificationCorrection(
-        item=current,
-        reason=reason.strip(),
-        changes="\n".join(lines),
-        corrected_by=user,
+    return record_correction(
+        RectificationCorrection(item=current),
+        user=user,
+        reason=reason,
+        changes=changes,
         after_approval=current.opened_in.status == Report.Status.APPROVED,
     )
-    save_checked(correction)
-    return correction
 
 
-def _format(value) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+REPORT_CORRECTABLE_FIELDS = (*AREA_FIELDS.values(), "summary")
+
+
+@transaction.atomic
+def report_correct(
+    *, report: Report, user: User, reason: str, version: int | None = None, **fields
+) -> ReportCorrection:
+    """The township corrects the content of an APPROVED report (findings, summary) with a required
+    reason. The report stays approved; the correction is kept with who, when, why and what, and county
+    officials see it on the report page. A report not yet approved is edited instead. ``version`` (the
+    one the form was opened at) refuses a correction made over someone else's change."""
+    _require_editor(user, report.village)
+    reason = require_reason(reason)
+    current = _lock_row(report)
+    if version is not None and current.version != version:
+        raise StaleRecord(current)
+    if current.status != Report.Status.APPROVED:
+        raise ValidationError(_(NOT_APPROVED), code="not_approved")
+    values = {name: fields[name] for name in REPORT_CORRECTABLE_FIELDS if name in fields}
+    for name, value in values.items():
+        values[name] = (value or "").strip()
+    changes = changed_fields(current, values)
+    if not changes:
+        raise nothing_to_correct()
+    # An approved report was not empty when submitted; a correction cannot empty it either.
+    if rules.is_empty({**{name: getattr(current, name) for name in REPORT_CORRECTABLE_FIELDS}, **values}):
+        raise ValidationError(_(CORRECTION_EMPTIES_REPORT), code="empty")
+    for name in changes:
+        setattr(current, name, values[name])
+    current.version += 1
+    current._change_reason = reason[:100]
+    save_checked(current)
+    return record_correction(
+        ReportCorrection(report=current), user=user, reason=reason, changes=changes, after_approval=True
+    )
 
 
 @transaction.atomic
@@ -495,11 +525,19 @@ def reminders_send(*, today: dt.date | None = None, stdout=None) -> int:
                 ],
                 Reminder,
             )
-            send_mail(_reminder_subject(fresh), _reminder_body(user, fresh, today), None, [user.email])
+            # In the recipient's language (their preferred one when the model has it, else the site's).
+            with translation.override(_reminder_language(user)):
+                send_mail(_reminder_subject(fresh), _reminder_body(user, fresh, today), None, [user.email])
             sent += 1
     if stdout:
         stdout.write(f"已发送 {sent} 封催报提醒")
     return sent
+
+
+def _reminder_language(user) -> str:
+    from django.conf import settings
+
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def _reminder_subject(items) -> str:
@@ -513,9 +551,7 @@ def _reminder_body(user, items, today: dt.date) -> str:
             when = _("%(date)s 截止") % {"date": item.period.due_date.isoformat()}
         else:
             when = _("已逾期 %(days)s 天") % {"days": (today - item.period.due_date).days}
-        lines.append(
-            f"- {item.village.township.name} {item.village.name} {item.period.label}"
-            f"{item.period.get_kind_display()}：{when}"
-        )
+        # The report's title (2025年3月月报 / March 2025 monthly report) and the colon in the language.
+        lines.append(f"- {item.village.township.name} {item.village.name} {item.period.title}{_('：')}{when}")
     lines += ["", _("请登录基层治理档案系统处理。")]
     return "\n".join(lines)

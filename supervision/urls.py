@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.report_new, name="report_new"),
     path("r/<uuid:public_id>/", views.report_detail, name="report_detail"),
     path("r/<uuid:public_id>/edit/", views.report_edit, name="report_edit"),
+    path("r/<uuid:public_id>/correct/", views.report_correct, name="report_correct"),
     path("r/<uuid:public_id>/submit/", views.report_submit, name="report_submit"),
     path("r/<uuid:public_id>/resubmit/", views.report_resubmit, name="report_resubmit"),
     path("r/<uuid:public_id>/approve/", views.report_approve, name="report_approve"),

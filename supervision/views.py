@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,6 +29,7 @@ from supervision.forms import (
     CorrectionForm,
     ReasonForm,
     RectificationForm,
+    ReportCorrectionForm,
     ReportCreateForm,
     ReportEditForm,
     SubmitForm,
@@ -134,6 +136,9 @@ def _detail_context(request, report, *, item_form=None) -> dict:
     opened = list(selectors.opened_items(report))
     carried = list(selectors.carried_items(report))
     corrections = selectors.attach_corrections([*opened, *carried])
+    # Only an approved report is corrected (and an approved report is final).
+    approved = report.status == report.Status.APPROVED
+    report_corrections = selectors.report_corrections(report) if approved else []
     return {
         "report": report,
         "edit_block": services.report_edit_block(report=report),
@@ -142,8 +147,12 @@ def _detail_context(request, report, *, item_form=None) -> dict:
         "may_review": can_review(request.user),
         "carried": carried,
         "opened": opened,
-        # For county officials: corrections of this report's items made after it was approved.
-        "late_corrections": [c for c in corrections if c.after_approval and c.item.opened_in_id == report.pk],
+        # The township sees the corrections of the content; county officials see them together with
+        # the corrections of the report's items made after approval.
+        "report_corrections": report_corrections,
+        "late_corrections": _late_corrections(report, corrections, report_corrections)
+        if can_review(request.user)
+        else [],
         "rollup": selectors.rollup_figures(village=report.village, period=report.period)
         if report.period.kind != Kind.MONTHLY
         else None,
@@ -152,6 +161,17 @@ def _detail_context(request, report, *, item_form=None) -> dict:
         "return_form": ReasonForm(),
         "history": history_entries(report),
     }
+
+
+def _late_corrections(report, item_corrections, report_corrections) -> list:
+    """For county officials: the corrections made after approval, of the report's content and of the
+    items it found, together and oldest first, each naming what it corrected."""
+    late = [c for c in item_corrections if c.after_approval and c.item.opened_in_id == report.pk]
+    for c in late:
+        c.record_label = _("整改事项") + _("：") + Truncator(c.item.problem).chars(40)
+    for c in report_corrections:
+        c.record_label = _("报告内容")
+    return sorted([*late, *report_corrections], key=lambda c: (c.corrected_at, c.pk))
 
 
 @require_safe
@@ -180,6 +200,42 @@ def report_edit(request, public_id):
             return redirect("supervision:report_detail", report.public_id)
     context = {"report": report, "form": form, "edit_block": services.report_edit_block(report=report)}
     return render(request, "supervision/report_edit.html", context, status=form_status(form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def report_correct(request, public_id):
+    """更正 of an approved report's content with a required reason; the report stays approved and the
+    county official sees the correction on the report page. A report not yet approved is edited."""
+    report = _report(request, public_id)
+    form = ReportCorrectionForm(request.POST if request.method == "POST" else None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.REPORT_CORRECTABLE_FIELDS}
+        try:
+            services.report_correct(
+                report=report,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+                **data,
+            )
+        except StaleRecord as exc:
+            show_stale(form, exc, url=reverse("supervision:report_detail", args=[report.public_id]))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form.add_error(None, exc)
+            else:
+                form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, _("报告已更正，更正原因已记录。"))
+            return redirect("supervision:report_detail", report.public_id)
+    context = {
+        "report": report,
+        "form": form,
+        "not_approved": report.status != report.Status.APPROVED,
+        "corrections": selectors.report_corrections(report),
+    }
+    return render(request, "supervision/report_correct.html", context, status=form_status(form))
 
 
 def _transition(request, public_id, service, done_message, **kwargs):
@@ -308,7 +364,7 @@ def item_correct(request, public_id, item_id):
         "report": report,
         "item": item,
         "form": form,
-        "corrections": list(item.corrections.select_related("corrected_by")),
+        "corrections": selectors.item_corrections(item),
     }
     return render(request, "supervision/item_correct.html", context, status=form_status(form))
 

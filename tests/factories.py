@@ -67,7 +67,6 @@ class PartyBranchFactory(DjangoModelFactory):
     township = factory.LazyAttribute(lambda o: o.village.township if o.village else TownshipFactory())
     name = factory.LazyAttribute(lambda o: f"{o.village.name}党支部" if o.village else "测试功能型党支部")
     kind = PartyBranch.Kind.VILLAGE
-    full_members = 9
 
 
 class UserFactory(DjangoModelFactory):
@@ -98,3 +97,37 @@ class AdminUserFactory(UserFactory):
     township = None
     is_staff = True
     is_superuser = True
+
+
+# ---------------------------------------------------------------- branches ([7/10])
+
+# Published codes (business licences and the validators of public code bases, found with a code
+# search); tests/branches/test_creditcodes.py works the first one out by hand. They are the
+# validator's known-good inputs. Codes quoted alongside them whose check character is wrong (they circulate
+# as "examples" too) are deliberately not here.
+PUBLISHED_CREDIT_CODES = [
+    "91350100M000100Y43",  # the example most validators quote
+    "914403001922038216",
+    "9144030071526726XG",
+    "91440300708461136T",
+    "91110108551385082Q",
+    "51610700305332460K",  # a social organisation (5 = civil affairs registration)
+    "112302070019030687",  # a government body (1 = organisation-code registration)
+]
+
+
+def credit_code_for(n: int) -> str:
+    """A valid, plainly synthetic code (area 513301) numbered ``n``."""
+    from branches.creditcodes import check_character
+
+    first17 = f"91513301MA{n:07d}"
+    return first17 + check_character(first17)
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = "branches.Enterprise"
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    credit_code = factory.Sequence(credit_code_for)
+    township = factory.SubFactory(TownshipFactory)

@@ -101,6 +101,7 @@ def crawl(client: Client, start: str, *, anonymous: bool = False) -> tuple[dict[
 # Records that change only through the portal's services (which enforce the rules and jurisdiction):
 # the admin shows them and their history but refuses to add them. Login-throttling records are
 # written by django-axes alone.
+# Corrections (governance.corrections.Correction subclasses) are refused too, whatever app holds them.
 ADMIN_ADD_REFUSED = {
     "cadres.person",
     "cadres.idnumberreveal",
@@ -109,9 +110,14 @@ ADMIN_ADD_REFUSED = {
     "cadres.development",
     "cadres.reservecadre",
     "cadres.reservetraining",
+    "cadres.membership",
+    "cadres.dutyassignment",
     "decisions.matter",
     "decisions.step",
     "decisions.attachment",
+    "standards.adoption",
+    "standards.adoptionattachment",
+    "standards.review",
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
@@ -122,9 +128,13 @@ ADMIN_SINGLETONS = {"cadres.reservequota", "decisions.decisionpolicy", "supervis
 
 def expected_admin_status(model, page: str) -> int:
     """What an admin must get on ``page`` (changelist, add, change, history) of ``model``."""
+    from governance.corrections import Correction
+
     label = model._meta.label_lower
     if page == "add" and (
-        label in ADMIN_ADD_REFUSED or (label in ADMIN_SINGLETONS and model._default_manager.exists())
+        label in ADMIN_ADD_REFUSED
+        or issubclass(model, Correction)
+        or (label in ADMIN_SINGLETONS and model._default_manager.exists())
     ):
         return 403
     return 200

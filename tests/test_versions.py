@@ -134,7 +134,7 @@ def test_every_record_edited_through_a_form_is_versioned():
     assert {Person, Matter} <= {model for model in versioned}
 
 
-def test_every_edit_page_carries_the_version_it_was_opened_at(village, staff, settings):
+def test_every_edit_page_carries_the_version_it_was_opened_at(village, staff, official, settings):
     """Open each ``*_edit`` URL for a record of every Versioned kind that has a public id: each edit
     page must be reachable for one of them and carry a hidden ``version``."""
     from django.utils import timezone
@@ -147,7 +147,13 @@ def test_every_edit_page_carries_the_version_it_was_opened_at(village, staff, se
     PersonFactory(home_village=village)
     # Last month's report: still open for editing (older periods lock).
     ReportFactory(village=village, period=PeriodFactory(year=last_month[0], number=last_month[1]))
-    client = _client(staff)
+    # 六个标准化: a rule of the county, an adoption and a draft review of the village's branch.
+    from tests.standards.factories import AdoptionFactory, ReviewFactory
+
+    AdoptionFactory(village=village)
+    ReviewFactory(branch=village.branches.get())
+    # Township staff edit records; county officials edit reference data (duty kinds, rule catalogue).
+    clients = [_client(staff), _client(official)]
     records = [
         record
         for model in apps.get_models()
@@ -162,9 +168,10 @@ def test_every_edit_page_carries_the_version_it_was_opened_at(village, staff, se
                 url = reverse(name, args=[record.public_id])
             except Exception:  # noqa: BLE001 - a URL of another kind of record
                 continue
-            response = client.get(url)
-            if response.status_code == 200:
-                pages.append(response.content.decode())
+            for client in clients:
+                response = client.get(url)
+                if response.status_code == 200:
+                    pages.append(response.content.decode())
         if not any('type="hidden" name="version"' in page for page in pages):
             unchecked.append(name)
     assert unchecked == [], f"edit pages without a version (see governance.versioning): {unchecked}"

@@ -35,9 +35,9 @@ class VillageAdmin(SimpleHistoryAdmin):
 
 @admin.register(PartyBranch)
 class PartyBranchAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "kind", "township", "village", "full_members", "start_date", "end_date")
+    list_display = ("name", "kind", "township", "village", "start_date", "end_date")
     list_filter = ("kind", "township")
     list_select_related = ("township", "village")
     search_fields = ("name", "village__name")
     autocomplete_fields = ("township", "village")
-    readonly_fields = ("public_id",)
+    readonly_fields = ("public_id", "version")

@@ -104,17 +104,16 @@ def seed(*, stdout=None) -> None:
         )
     existing = set(Village.objects.filter(township__county=county).values_list("code", flat=True))
     created = 0
-    for index, (suffix, code, name, kind) in enumerate(village_specs()):
+    for suffix, code, name, kind in village_specs():
         if code in existing:
             continue
-        # Branch sizes vary so some villages have a committee (7+ members) and some a secretary only.
+        # Members are records in cadres (its demo gives each branch its members).
         village_create(
             township=townships[suffix],
             code=code,
             name=name,
             kind=kind,
             valid_from=EARLY,
-            branch_members=5 + (index * 7) % 40,
         )
         created += 1
     if stdout:

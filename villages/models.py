@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.versioning import Versioned
+
 division_code_validator = RegexValidator(r"^\d{12}$", _("区划代码应为12位数字。"))
 
 
@@ -93,9 +95,13 @@ class Village(AdministrativeUnit):
         indexes = [models.Index(fields=["township", "code"], name="village_township_code")]
 
 
-class PartyBranch(models.Model):
-    """A party organisation. Every village has one branch of kind VILLAGE; functional and joint
-    branches ([5/7]) are further kinds that belong to a township and may link several villages."""
+class PartyBranch(Versioned):
+    """A party organisation (DESIGN §3). Every village has one branch of kind VILLAGE; functional
+    branches (seasonal, youth-talent, migrant-worker) and joint branches belong to a township, which
+    owns them (it alone edits them), and may be based in one of its villages; joint branches link
+    several villages and enterprises (``branches.BranchVillage``, ``branches.BranchEnterprise``),
+    and a township whose village is linked reads the branch too. Members are records in ``cadres``:
+    the full-member count is derived there (``cadres.selectors.branch_member_counts``)."""
 
     class Kind(models.TextChoices):
         VILLAGE = "village", _("村党支部")
@@ -120,11 +126,14 @@ class PartyBranch(models.Model):
         blank=True,
         verbose_name=_("所在村"),
     )
-    full_members = models.PositiveIntegerField(
-        _("正式党员数"), default=0, help_text=_("7名及以上设支部委员会，否则只设书记。")
-    )
     start_date = models.DateField(_("成立日期"), null=True, blank=True)
     end_date = models.DateField(_("撤销日期"), null=True, blank=True)
+    # A seasonal branch is active in these months of every year (inclusive). A season may cross the
+    # year end (November to February) only when it says so: a season whose end month comes before
+    # its start month without ``season_crosses_year`` is a typing mistake, refused (branches/rules.py).
+    season_start_month = models.PositiveSmallIntegerField(_("活动起始月份"), null=True, blank=True)
+    season_end_month = models.PositiveSmallIntegerField(_("活动结束月份"), null=True, blank=True)
+    season_crosses_year = models.BooleanField(_("跨年"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -150,14 +159,74 @@ class PartyBranch(models.Model):
                 name="branch_valid_period",
                 violation_error_message=_("撤销日期不能早于成立日期。"),
             ),
+            models.CheckConstraint(
+                condition=Q(season_start_month__isnull=True, season_end_month__isnull=True)
+                | Q(season_start_month__isnull=False, season_end_month__isnull=False),
+                name="branch_season_both_or_neither",
+                violation_error_message=_("活动季节须同时填写起始月份和结束月份。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(season_start_month__isnull=True)
+                | Q(season_start_month__gte=1, season_start_month__lte=12),
+                name="branch_season_start_month",
+                violation_error_message=_("月份须在1至12之间。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(season_end_month__isnull=True)
+                | Q(season_end_month__gte=1, season_end_month__lte=12),
+                name="branch_season_end_month",
+                violation_error_message=_("月份须在1至12之间。"),
+            ),
+            # Crossing the year end is said, never guessed: an end month before the start month
+            # without it is refused, and a season within one year cannot claim to cross it.
+            models.CheckConstraint(
+                condition=Q(season_start_month__isnull=True, season_crosses_year=False)
+                | Q(
+                    season_start_month__isnull=False,
+                    season_end_month__isnull=False,
+                    season_crosses_year=False,
+                    season_end_month__gte=F("season_start_month"),
+                )
+                | Q(
+                    season_start_month__isnull=False,
+                    season_end_month__isnull=False,
+                    season_crosses_year=True,
+                    season_end_month__lt=F("season_start_month"),
+                ),
+                name="branch_season_order",
+                violation_error_message=_("活动结束月份早于起始月份：如活动季节跨年，请勾选“跨年”。"),
+            ),
+            # The seasonal mobile branches (虫草山流动党支部) are defined by their season.
+            models.CheckConstraint(
+                condition=~Q(kind="seasonal_mobile") | Q(season_start_month__isnull=False),
+                name="seasonal_branch_has_season",
+                violation_error_message=_("虫草山流动党支部须填写活动季节。"),
+            ),
         ]
+        indexes = [models.Index(fields=["township", "kind"], name="branch_township_kind")]
 
     def __str__(self) -> str:
         return self.name
 
-    # DESIGN §3: branches with 7+ full members elect a committee of 3-5.
+    # DESIGN §3: branches with 7+ full members elect a committee of 3-5 (cadres enforces it).
     COMMITTEE_THRESHOLD = 7
 
     @property
-    def has_committee(self) -> bool:
-        return self.full_members >= self.COMMITTEE_THRESHOLD
+    def is_joint(self) -> bool:
+        return self.kind in JOINT_KINDS
+
+    @property
+    def is_functional(self) -> bool:
+        return self.kind in FUNCTIONAL_KINDS
+
+    @property
+    def has_season(self) -> bool:
+        return self.season_start_month is not None
+
+
+FUNCTIONAL_KINDS = (
+    PartyBranch.Kind.SEASONAL_MOBILE,
+    PartyBranch.Kind.YOUTH_TALENT,
+    PartyBranch.Kind.MIGRANT_WORKER,
+)
+JOINT_KINDS = (PartyBranch.Kind.JOINT_VILLAGE_ENTERPRISE, PartyBranch.Kind.JOINT_VILLAGE_VILLAGE)

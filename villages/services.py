@@ -19,14 +19,13 @@ def village_create(
     kind: str = Village.Kind.VILLAGE,
     valid_from: dt.date,
     name_bo: str = "",
-    branch_members: int = 0,
 ) -> Village:
     """Create a village together with its village party branch (every village has one)."""
     village = Village(
         township=township, code=code, name=name, kind=kind, valid_from=valid_from, name_bo=name_bo
     )
     save_checked(village)
-    branch_ensure_for_village(village=village, full_members=branch_members)
+    branch_ensure_for_village(village=village)
     return village
 
 
@@ -36,7 +35,7 @@ def branch_name_for(village: Village) -> str:
 
 
 @transaction.atomic
-def branch_ensure_for_village(*, village: Village, full_members: int = 0) -> PartyBranch:
+def branch_ensure_for_village(*, village: Village) -> PartyBranch:
     """The village's own branch, created if missing (admin-created villages get one too)."""
     branch = PartyBranch.objects.filter(village=village, kind=PartyBranch.Kind.VILLAGE).first()
     if branch is None:
@@ -45,7 +44,6 @@ def branch_ensure_for_village(*, village: Village, full_members: int = 0) -> Par
             township=village.township,
             kind=PartyBranch.Kind.VILLAGE,
             name=branch_name_for(village),
-            full_members=full_members,
             start_date=village.valid_from,
         )
         save_checked(branch)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -55,6 +56,14 @@ def village_detail(request, code):
         "history": history_entries(village, branch),
     }
     return render(request, "villages/village_detail.html", context)
+
+
+@require_safe
+def branch_register_redirect(request):
+    """/villages/branches/ → /branches/, the query string (filters, export) kept."""
+    target = reverse("branches:branch_list")
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
 
 @require_safe

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "cadres",
     "supervision",
     "decisions",
+    "branches",
+    "standards",
 ]
 
 MIDDLEWARE = [

@@ -20,8 +20,8 @@ def test_panels_use_a_fixed_number_of_queries(
 ):
     populate(village, size)
     populate(other_village, size)
-    # roster, bench, quota, the village's 3512 status
-    with django_assert_max_num_queries(4):
+    # roster, bench, quota, the village's 3512 status, the branch's committee rules ([7/10])
+    with django_assert_max_num_queries(5):
         html = _render(village_panel(village=village, user=staff))
     assert "两委班子" in html and "计入3512配备" in html
     with django_assert_max_num_queries(3):

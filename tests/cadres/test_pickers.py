@@ -1,4 +1,4 @@
-"""The person picker ([6/10] finding things): each person shown as "姓名 · 村 · 当前职务", a search
+"""The person picker ([6/10] finding things): each person shown as "姓名 · 出生年份 · 村 · 当前职务", a search
 endpoint scoped to the user's jurisdiction with a bounded result count and a pinned query count."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from tests.factories import VillageFactory
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("cadres:person_search")
+B1980 = dt.date(1980, 5, 1)
 
 
 def _search(client, **params):
@@ -25,15 +26,17 @@ def _search(client, **params):
     return [row["text"] for row in response.json()["results"]]
 
 
-def test_a_person_reads_name_village_and_current_post(village):
-    secretary = PostFactory(village=village, person__name="格桑", position=Position.SECRETARY).person
-    assert person_choice_label(secretary) == "格桑 · 姑咱示例01村 · 书记"
+def test_a_person_reads_name_birth_year_village_and_current_post(village):
+    secretary = PostFactory(
+        village=village, person__name="格桑", person__birth_date=B1980, position=Position.SECRETARY
+    ).person
+    assert person_choice_label(secretary) == "格桑 · 1980年生 · 姑咱示例01村 · 书记"
 
 
 def test_an_ended_post_is_not_a_current_post_and_two_posts_are_both_shown(village):
-    person = PersonFactory(home_village=village, name="次仁")
+    person = PersonFactory(home_village=village, name="次仁", birth_date=B1980)
     PostFactory(village=village, person=person, position=Position.SECRETARY, end_date=dt.date(2024, 1, 1))
-    assert person_choice_label(person) == "次仁 · 姑咱示例01村 · 无现任职务"
+    assert person_choice_label(person) == "次仁 · 1980年生 · 姑咱示例01村 · 无现任职务"
     PostFactory(village=village, person=person, committee=Committee.VILLAGERS, position=Position.DIRECTOR)
     PostFactory(
         village=village,
@@ -41,7 +44,7 @@ def test_an_ended_post_is_not_a_current_post_and_two_posts_are_both_shown(villag
         committee=Committee.SUPERVISION,
         position=Position.SUPERVISION_MEMBER,
     )
-    assert person_choice_label(person) == "次仁 · 姑咱示例01村 · 主任、监委会委员"
+    assert person_choice_label(person) == "次仁 · 1980年生 · 姑咱示例01村 · 主任、监委会委员"
 
 
 def test_a_person_of_an_abolished_village_is_marked(township):
@@ -49,40 +52,47 @@ def test_a_person_of_an_abolished_village_is_marked(township):
         township=township, name="旧村", valid_from=dt.date(2000, 1, 1), valid_to=dt.date(2020, 1, 1)
     )
     assert (
-        person_choice_label(PersonFactory(home_village=gone, name="拉姆"))
-        == "拉姆 · 旧村（已撤销） · 无现任职务"
+        person_choice_label(PersonFactory(home_village=gone, name="拉姆", birth_date=B1980))
+        == "拉姆 · 1980年生 · 旧村（已撤销） · 无现任职务"
     )
 
 
 def test_searching_part_of_a_name_finds_the_person_with_village_and_post(staff_client, village):
-    PostFactory(village=village, person__name="格桑达瓦", position=Position.SECRETARY)
+    PostFactory(
+        village=village, person__name="格桑达瓦", person__birth_date=B1980, position=Position.SECRETARY
+    )
     PersonFactory(home_village=village, name="卓玛")
-    assert _search(staff_client, q="达瓦") == ["格桑达瓦 · 姑咱示例01村 · 书记"]
+    assert _search(staff_client, q="达瓦") == ["格桑达瓦 · 1980年生 · 姑咱示例01村 · 书记"]
     assert _search(staff_client, q="") == []
 
 
 def test_a_township_user_never_finds_another_townships_people(
     staff_client, outsider_client, village, other_village
 ):
-    PersonFactory(home_village=village, name="扎西甲")
-    PersonFactory(home_village=other_village, name="扎西乙")
-    assert _search(staff_client, q="扎西") == ["扎西甲 · 姑咱示例01村 · 无现任职务"]
-    assert _search(outsider_client, q="扎西") == ["扎西乙 · 新都桥示例01村 · 无现任职务"]
+    PersonFactory(home_village=village, name="扎西甲", birth_date=B1980)
+    PersonFactory(home_village=other_village, name="扎西乙", birth_date=B1980)
+    assert _search(staff_client, q="扎西") == ["扎西甲 · 1980年生 · 姑咱示例01村 · 无现任职务"]
+    assert _search(outsider_client, q="扎西") == ["扎西乙 · 1980年生 · 新都桥示例01村 · 无现任职务"]
 
 
 def test_mentors_are_searched_among_the_villages_sitting_post_holders(staff_client, village, township):
-    PostFactory(village=village, person__name="扎西书记", position=Position.SECRETARY)
+    PostFactory(
+        village=village, person__name="扎西书记", person__birth_date=B1980, position=Position.SECRETARY
+    )
     PostFactory(village=village, person__name="扎西旧任", end_date=dt.date(2024, 1, 1))
     PersonFactory(home_village=village, name="扎西群众")
     elsewhere = VillageFactory(township=township)
     PostFactory(village=elsewhere, person__name="扎西别村", position=Position.SECRETARY)
-    assert _search(staff_client, q="扎西", posted_in=village.code) == ["扎西书记 · 姑咱示例01村 · 书记"]
+    found = _search(staff_client, q="扎西", posted_in=village.code)
+    assert found == ["扎西书记 · 1980年生 · 姑咱示例01村 · 书记"]
 
 
 def test_cadres_are_people_who_hold_or_held_a_post(staff_client, village):
-    PostFactory(village=village, person__name="扎西旧任", end_date=dt.date(2024, 1, 1))
+    PostFactory(
+        village=village, person__name="扎西旧任", person__birth_date=B1980, end_date=dt.date(2024, 1, 1)
+    )
     PersonFactory(home_village=village, name="扎西群众")
-    assert _search(staff_client, q="扎西", cadres="1") == ["扎西旧任 · 姑咱示例01村 · 无现任职务"]
+    assert _search(staff_client, q="扎西", cadres="1") == ["扎西旧任 · 1980年生 · 姑咱示例01村 · 无现任职务"]
 
 
 def test_another_townships_village_as_mentor_scope_is_not_found(staff_client, other_village):
@@ -113,11 +123,11 @@ def test_a_search_keeps_its_query_count(staff_client, village, count, django_ass
 
 
 def test_the_post_form_offers_a_searchable_picker_that_works_as_a_plain_select(staff_client, village):
-    PostFactory(village=village, person__name="格桑", position=Position.SECRETARY)
+    PostFactory(village=village, person__name="格桑", person__birth_date=B1980, position=Position.SECRETARY)
     html = staff_client.get(reverse("cadres:post_create")).content.decode()
     assert 'data-picker="person"' in html
     assert f'data-search-url="{SEARCH}"' in html
-    assert "格桑 · 姑咱示例01村 · 书记</option>" in html
+    assert "格桑 · 1980年生 · 姑咱示例01村 · 书记</option>" in html
 
 
 def test_the_search_needs_a_login(client):

@@ -43,7 +43,7 @@ LISTS = [
 # Measured query counts; the SAME bound holds at 3 and at 30 rows per village.
 LIST_QUERIES = {"cadres:compliance": 9}
 LIST_QUERIES_DEFAULT = 6
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 11  # the person page lists post and evaluation corrections (one query each)
 CREATE_FORMS = [
     "cadres:person_create",
     "cadres:post_create",
@@ -774,7 +774,8 @@ def test_a_malformed_plan_year_shows_the_page_with_the_error_and_no_rows(officia
 
 def test_people_are_offered_with_their_village_and_current_post(staff_client, person, village):
     form = staff_client.get(reverse("cadres:post_create")).content.decode()
-    assert f"{person.name} · {village.name} · 无现任职务" in form  # [6/10]: 姓名 · 村 · 当前职务
+    # [6/10]: 姓名 · 出生年份 · 村 · 当前职务
+    assert f"{person.name} · {person.birth_date.year}年生 · {village.name} · 无现任职务" in form
 
 
 def test_the_evaluation_form_preselects_no_rating(staff_client, village):

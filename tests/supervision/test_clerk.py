@@ -244,7 +244,7 @@ def test_the_township_corrects_an_item_with_a_reason_shown_on_the_report(staff_c
         staff,
         False,
     )
-    assert correction.changes == "整改责任人：村报账员 → 村会计"
+    assert correction.changes == {"responsible": ["村报账员", "村会计"]}
     assert item.history.first().history_change_reason == "责任人填错"
     body = staff_client.get(url("report_detail", report.public_id)).content.decode()
     assert "更正" in body and "责任人填错" in body and "整改责任人：村报账员 → 村会计" in body

@@ -109,3 +109,43 @@ def test_reminders_look_back_60_days_and_no_further(people, village, march):
     # Due 2025-04-05: 2025-06-04 is 60 days later (25 + 31 + 4), the last day it is still reminded of.
     assert _keys(due_reports_for(staff, today=dt.date(2025, 6, 4))) == {(village.code, "2025-03", "overdue")}
     assert due_reports_for(staff, today=dt.date(2025, 6, 5)) == []
+
+
+# ---------------------------------------------------------------- the recipient's language
+
+
+def test_reminders_are_written_in_chinese_by_default(people, village):
+    """The site's language is zh-hans: subject, greeting, line and closing are Chinese."""
+    reminders_send(today=dt.date(2025, 4, 3))
+    staff_mail = next(m for m in mail.outbox if m.to == ["staff@example.org"])
+    assert staff_mail.subject == "监督报告催报：3 份报告待提交"  # January, February, March
+    assert staff_mail.body.startswith(f"{people[0].get_full_name() or people[0].username}，您好：")
+    assert f"- {village.township.name} {village.name} 2025年3月月报：2025-04-05 截止" in staff_mail.body
+    assert staff_mail.body.endswith("请登录基层治理档案系统处理。")
+
+
+def test_reminders_are_written_in_english_when_the_site_language_is_english(settings, people, village):
+    """No Han character outside the names of places and people; the language is the recipient's
+    (no preferred language on the user model: the site's LANGUAGE_CODE), not whatever the process had
+    active."""
+    import re
+
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("zh-hans"):  # the sending process's own language does not leak in
+        reminders_send(today=dt.date(2025, 4, 6))
+    staff_mail = next(m for m in mail.outbox if m.to == ["staff@example.org"])
+    assert staff_mail.subject == "Supervision report reminder: 3 reports to submit"
+    assert (
+        f"- {village.township.name} {village.name} March 2025 monthly report: 1 days overdue"
+        in staff_mail.body
+    )
+    assert staff_mail.body.endswith(
+        "Please log in to the grassroots governance records system to handle this."
+    )
+    data = [village.township.name, village.name, people[0].get_full_name(), people[0].username]
+    body = staff_mail.body
+    for name in data:
+        body = body.replace(name, "") if name else body
+    assert not re.search(r"[\u4e00-\u9fff]", staff_mail.subject + body)

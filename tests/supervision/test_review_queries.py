@@ -18,7 +18,10 @@ def _corrected_items(report, staff, n):
     for item in items:
         for i in range(n):
             RectificationCorrection.objects.create(
-                item=item, reason=f"更正{i}", changes="责任人：村主任 → 村会计", corrected_by=staff
+                item=item,
+                reason=f"更正{i}",
+                changes={"responsible": ["村主任", "村会计"]},
+                corrected_by=staff,
             )
     return items
 

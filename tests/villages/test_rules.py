@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from villages.models import Village
 
@@ -49,12 +48,39 @@ def test_a_unit_cannot_end_before_it_began(township, valid_to, ok):
         Village.objects.create(valid_to=valid_to, **fields)
 
 
-@pytest.mark.parametrize(("members", "committee"), [(6, False), (7, True), (8, True)])
-def test_a_branch_of_seven_or_more_full_members_has_a_committee(staff_client, village, members, committee):
-    branch = village.branches.get()
-    branch.full_members = members
-    branch.save()
-    assert branch.has_committee is committee, f"{members} full members: committee only from 7 (DESIGN §3)"
-    body = staff_client.get(reverse("villages:village_detail", args=[village.code])).content.decode()
-    assert ("支部委员会（3-5人）" in body) is committee
-    assert ("只设书记" in body) is not committee
+# The committee threshold (7 full members) is checked on derived member counts in cadres
+# (tests/cadres/test_membership_rules.py); the branch row itself keeps its season and period rules.
+
+
+def _branch(home, **fields):
+    from villages.models import PartyBranch
+
+    base = dict(township=home.township, name="测试功能型党支部", kind="youth_talent")
+    return PartyBranch(**{**base, **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "ok"),
+    [
+        ({"season_start_month": 5, "season_end_month": 7}, True),
+        ({"season_start_month": 7, "season_end_month": 7}, True),  # one month
+        ({"season_start_month": 11, "season_end_month": 2, "season_crosses_year": True}, True),
+        ({"season_start_month": 7, "season_end_month": 5}, False),  # ends before it starts
+        ({"season_start_month": 5, "season_end_month": 7, "season_crosses_year": True}, False),
+        ({"season_start_month": 5}, False),  # both or neither
+        ({"season_end_month": 7}, False),
+        ({"season_start_month": 0, "season_end_month": 7}, False),  # months 1-12
+        ({"season_start_month": 5, "season_end_month": 13}, False),
+        ({"season_crosses_year": True}, False),
+        ({"kind": "seasonal_mobile"}, False),  # a seasonal branch has a season
+        ({"kind": "seasonal_mobile", "season_start_month": 5, "season_end_month": 7}, True),
+        ({"kind": "village", "village": None}, False),  # a village branch has a village
+    ],
+)
+def test_the_database_holds_the_season_rules_of_a_branch(village, fields, ok):
+    branch = _branch(village, **fields)
+    if ok:
+        branch.save()
+        return
+    with pytest.raises(IntegrityError), transaction.atomic():
+        branch.save()
