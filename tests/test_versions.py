@@ -152,6 +152,10 @@ def test_every_edit_page_carries_the_version_it_was_opened_at(village, staff, of
 
     AdoptionFactory(village=village)
     ReviewFactory(branch=village.branches.get())
+    # A duty kind of our own: the migration's seeded kinds may have been flushed by a transactional test.
+    from cadres.models import DutyKind
+
+    DutyKind.objects.get_or_create(name="测试岗", defaults={"description": "版本检查"})
     # Township staff edit records; county officials edit reference data (duty kinds, rule catalogue).
     clients = [_client(staff), _client(official)]
     records = [

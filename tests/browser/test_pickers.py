@@ -25,10 +25,16 @@ def test_a_township_user_picks_a_mentor_by_typing_part_of_a_name(
     page, log_in, staff, village, csp_violations
 ):
     today = timezone.localdate()
-    mentor = PostFactory(village=village, person__name="格桑达瓦", start_date=dt.date(2024, 1, 1)).person
+    mentor = PostFactory(
+        village=village,
+        person__name="格桑达瓦",
+        person__birth_date=dt.date(1980, 6, 1),
+        start_date=dt.date(2024, 1, 1),
+    ).person
     PostFactory(
         village=village,
         person__name="格桑拉姆",
+        person__birth_date=dt.date(1985, 2, 1),
         committee=Committee.VILLAGERS,
         position=Position.DIRECTOR,
         start_date=dt.date(2024, 1, 1),
@@ -49,8 +55,8 @@ def test_a_township_user_picks_a_mentor_by_typing_part_of_a_name(
     with page.expect_response(lambda response: "/cadres/people/search/" in response.url):
         pair.get_by_role("combobox", name="帮带干部").press_sequentially("格桑")
     options = pair.get_by_role("listbox", name="帮带干部").get_by_role("option")
-    expect(options.filter(has_text="格桑达瓦 · 姑咱示例01村 · 书记")).to_be_visible()
-    expect(options.filter(has_text="格桑拉姆 · 姑咱示例01村 · 主任")).to_be_visible()
+    expect(options.filter(has_text="格桑达瓦 · 1980年生 · 姑咱示例01村 · 书记")).to_be_visible()
+    expect(options.filter(has_text="格桑拉姆 · 1985年生 · 姑咱示例01村 · 主任")).to_be_visible()
     expect(options.filter(has_text="格桑群众")).to_have_count(0)
     options.filter(has_text="格桑达瓦").click()
     page.get_by_role("button", name="结对帮").click()
