@@ -397,9 +397,15 @@ def prepare(pg: ThrowawayPostgres, workdir: Path, *, clerks: int, officials: int
     return env, json.loads(out.strip().splitlines()[-1])
 
 
-def _restart(pg: ThrowawayPostgres, port: int, at: float, down: float, health: list) -> tuple[float, float]:
-    """Stop PostgreSQL at ``at`` for ``down`` seconds, asking /healthz meanwhile; the down window."""
+def _restart(
+    pg: ThrowawayPostgres, port: int, at: float, down: float, health: list, ready=lambda: True
+) -> tuple[float, float]:
+    """Stop PostgreSQL at ``at`` (or later, once ``ready()``: a write was acknowledged, so there is
+    something to lose; at most 30 s later on a slow machine) for ``down`` seconds, asking /healthz
+    meanwhile; the down window."""
     time.sleep(max(0.0, at - time.monotonic()))
+    while not ready() and time.monotonic() < at + 30:
+        time.sleep(0.2)
     went_down = time.monotonic()
     pg.stop("fast")  # rolls back open transactions and drops every connection, as a restart does
     while time.monotonic() < went_down + down:
@@ -464,8 +470,17 @@ def run(
             window, health_down, health_after = None, [], None
             try:
                 if restart_at is not None:
-                    window = _restart(pg, server.port, started + restart_at, down, health_down)
+                    window = _restart(
+                        pg,
+                        server.port,
+                        started + restart_at,
+                        down,
+                        health_down,
+                        ready=lambda: bool(recorder.acks),
+                    )
                     log(f"PostgreSQL down from {window[0] - started:.1f} s to {window[1] - started:.1f} s")
+                    # As long after the restart as planned, however late it came.
+                    duration = max(duration, window[1] - started + (duration - restart_at - down))
                 time.sleep(max(0.0, started + duration - time.monotonic()))
             finally:
                 stop.set()  # whatever happened, the users stop: the run is bounded

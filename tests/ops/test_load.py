@@ -2,7 +2,8 @@
 
 A throw-away PostgreSQL (never the shared server), gunicorn with the production settings and
 deploy/gunicorn.conf.py on 127.0.0.1, 6 clerks entering reports and 2 county officials on their
-pages; PostgreSQL is stopped 4 s in and started again 3 s later.
+pages; PostgreSQL is stopped 4 s in (later on a slow machine, once a write was acknowledged) and
+started again 3 s later.
 """
 
 from __future__ import annotations
