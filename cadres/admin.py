@@ -18,6 +18,7 @@ from cadres.models import (
     ReserveQuota,
     ReserveTraining,
 )
+from governance.policy import CountyPolicyAdminMixin
 
 
 class RecordsViewOnly:
@@ -113,16 +114,11 @@ class ReserveTrainingAdmin(RecordsViewOnly, SimpleHistoryAdmin):
 
 
 @admin.register(ReserveQuota)
-class ReserveQuotaAdmin(SimpleHistoryAdmin):
-    """The 3512 quota (defaults 3-5, of whom 1-2 returning migrant workers or wealth-creation experts)."""
+class ReserveQuotaAdmin(CountyPolicyAdminMixin, SimpleHistoryAdmin):
+    """The 3512 quota (defaults 3-5, of whom 1-2 returning migrant workers or wealth-creation
+    experts): the default (no county) and each county's rows from a date."""
 
-    list_display = ("__str__", "min_count", "max_count", "min_background", "max_background")
-
-    def has_add_permission(self, request):
-        return not ReserveQuota.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    schedule = "cadres.services.quota_schedule"
 
 
 class CorrectionAdmin(RecordsViewOnly, SimpleHistoryAdmin):

@@ -11,4 +11,5 @@ class CadresConfig(AppConfig):
     village_panel = "cadres.panels.village_panel"
     home_panel = "cadres.panels.home_panel"
     dashboard_panel = "cadres.panels.dashboard_panel"
+    settings_panel = "cadres.policy_panel.settings_panel"
     branch_panel = "cadres.panels.branch_panel"

@@ -121,6 +121,9 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+NOT_MET = "not_met"
+
+
 class ComplianceFilter(django_filters.FilterSet):
     """The year itself is read by the view (it shapes the annotation); it is a field here so the
     form shows it and keeps it in the query string."""
@@ -128,13 +131,18 @@ class ComplianceFilter(django_filters.FilterSet):
     year = YearFilter(label=_("计划年度"), min_value=2000, max_value=2100, method="filter_year")
     township = township_filter("township")
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=ComplianceStatus.CHOICES, empty_label=_("全部状态"), method="filter_status"
+        label=_("状态"),
+        choices=[*ComplianceStatus.CHOICES, (NOT_MET, _("未达标"))],
+        empty_label=_("全部状态"),
+        method="filter_status",
     )
 
     def filter_year(self, queryset, name, value):
         return queryset
 
     def filter_status(self, queryset, name, value):
+        if value == NOT_MET:  # the dashboard's 未达标 figure: every status but met
+            return queryset.exclude(status=ComplianceStatus.MET)
         return queryset.filter(status=value) if value else queryset
 
 

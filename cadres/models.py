@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from cadres import idnumbers
 from governance.corrections import Correction
+from governance.policy import CountyPolicy
 from governance.versioning import Versioned
 
 
@@ -419,8 +421,12 @@ def probation_overdue_q(day: dt.date) -> Q:
     return Q(stage=DevelopmentStage.PROBATIONARY, probation_ends_on__lt=day)
 
 
-class ReserveQuota(models.Model):
-    """The 3512 plan's configurable quota (DESIGN §4): one row, edited by admins."""
+class ReserveQuota(CountyPolicy):
+    """The 3512 plan's configurable quota (DESIGN §4), per county from a date (``governance.policy``).
+
+    A plan year is judged by the row in force on its 1 January (``for_year``): a change scheduled
+    during a year applies from the next one, so a year's compliance never changes under it.
+    """
 
     min_count = models.PositiveSmallIntegerField(_("每村最少后备干部数"), default=3)
     max_count = models.PositiveSmallIntegerField(_("每村最多后备干部数"), default=5)
@@ -428,10 +434,13 @@ class ReserveQuota(models.Model):
     max_background = models.PositiveSmallIntegerField(_("返乡农民工或致富能手最多人数"), default=2)
     history = HistoricalRecords()
 
-    class Meta:
+    value_fields = ("min_count", "max_count", "min_background", "max_background")
+
+    class Meta(CountyPolicy.Meta):
         verbose_name = _("后备干部配备标准")
         verbose_name_plural = _("后备干部配备标准")
         constraints = [
+            *CountyPolicy.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(min_count__lte=F("max_count")),
                 name="reserve_quota_count_range",
@@ -447,11 +456,18 @@ class ReserveQuota(models.Model):
     def __str__(self) -> str:
         return f"{self.min_count}-{self.max_count} / {self.min_background}-{self.max_background}"
 
+    def clean(self):
+        if None not in (self.min_background, self.max_count) and self.min_background > self.max_count:
+            raise ValidationError({"min_background": _("背景最少人数不能多于每村最多后备干部数。")})
+
+    @staticmethod
+    def year_start(year: int) -> dt.date:
+        return dt.date(year, 1, 1)
+
     @classmethod
-    def current(cls) -> ReserveQuota:
-        """The saved quota, or DESIGN's defaults when none is saved. Reading never writes (pages
-        keep a fixed query count); saving the returned object creates the one row."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+    def for_year(cls, county, year: int) -> ReserveQuota:
+        """The quota a plan year of ``county`` is judged by (the row in force on 1 January)."""
+        return cls.effective(county, on=cls.year_start(year))
 
 
 class ReserveStage(models.TextChoices):

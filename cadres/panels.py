@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cadres.models import ReserveQuota, probation_overdue_q
+from cadres.models import probation_overdue_q
 from cadres.selectors import (
+    ComplianceStatus,
     compliance_for,
     compliance_totals,
     developments_visible_to,
@@ -28,19 +29,105 @@ def village_panel(*, village, user):
             "today": today,
             "roster": roster_for(village=village, on=today),
             "reserves": list(reserves_visible_to(user).filter(village=village, plan_year=today.year)),
-            "compliance": village_compliance(
-                user, village=village, year=today.year, quota=ReserveQuota.current()
-            ),
+            "compliance": village_compliance(user, village=village, year=today.year),
         },
     )
 
 
-def dashboard_panel(*, user):
-    """The county dashboard: this year's 3512 compliance per township and in total."""
-    year = timezone.localdate().year
-    quota = ReserveQuota.current()
-    townships, total = compliance_totals(compliance_for(user, year=year, quota=quota))
-    return ("cadres/_dashboard_panel.html", {"year": year, "townships": townships, "total": total})
+def dashboard_panel(*, user, period=None):
+    """The county dashboard: 3512 compliance per township for the period's year, fewest compliant
+    first, each figure a link to the compliance list behind it (two queries)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import gettext as _
+
+    from governance.charts import Bar, bar_chart, level, shown_rows, worst_first
+    from governance.roles import Role
+
+    year = period.year if period else timezone.localdate().year
+    townships, total = compliance_totals(compliance_for(user, year=year))
+    base = reverse("cadres:compliance")
+    for row in townships:
+        row["not_met"] = row["villages"] - row["met"]
+        row["rate"] = round(100 * row["met"] / row["villages"], 1) if row["villages"] else None
+        row["level"] = level(row["rate"])
+        query = {"year": year, "township": row["township__code"]}
+        row["href"] = f"{base}?{urlencode(query)}"
+        row["met_href"] = f"{base}?{urlencode({**query, 'status': 'met'})}"
+        row["not_met_href"] = f"{base}?{urlencode({**query, 'status': 'not_met'})}"
+    townships = worst_first(townships, lambda r: r["rate"], name=lambda r: r["township__code"])
+    total["not_met"] = total["villages"] - total["met"]
+    many_counties = user.role == Role.ADMIN
+    shown = shown_rows(townships, many_counties=many_counties)
+    chart = bar_chart(
+        _("各乡镇3512达标村比例（%(year)s年）") % {"year": year},
+        [
+            Bar(
+                label=row["township__name"],
+                value=row["rate"],
+                text="—" if row["rate"] is None else f"{row['rate']}%",
+                css=row["level"],
+                href=row["not_met_href"],
+            )
+            for row in shown
+        ],
+        maximum=100,
+        thresholds=(80, 95),
+    )
+    county = [_("县（市）")] if many_counties else []
+    tables = [
+        {
+            "title": _("3512达标情况"),
+            "headers": [
+                *county,
+                _("乡镇（街道）"),
+                _("村数"),
+                _("达标"),
+                _("未达标"),
+                _("达标率（%）"),
+                _("人数不足"),
+                _("人数超出"),
+                _("背景配比未达标"),
+            ],
+            "rows": [
+                [
+                    *([row["township__county__name"]] if many_counties else []),
+                    row["township__name"],
+                    row["villages"],
+                    row["met"],
+                    row["not_met"],
+                    row["rate"],
+                    row["too_few"],
+                    row["too_many"],
+                    row["background_missed"],
+                ]
+                for row in townships
+            ],
+        }
+    ]
+    villages = []
+    if user.role == Role.TOWNSHIP_STAFF:
+        # A township user's drill-down on the page itself: their villages, those not meeting it first.
+        villages = sorted(
+            compliance_for(user, year=year), key=lambda v: (v.status == ComplianceStatus.MET, v.code)
+        )
+        for village in villages:
+            village.status_label = ComplianceStatus.LABELS[village.status]
+            village.css = "ok" if village.status == ComplianceStatus.MET else "bad"
+        table_rows = [[v.name, str(v.status_label), v.reserve_count, v.background_count] for v in villages]
+        headers = [_("村（社区）"), _("状态"), _("后备干部"), _("返乡农民工或致富能手")]
+        tables.append({"title": _("各村3512达标情况"), "headers": headers, "rows": table_rows})
+    context = {
+        "year": year,
+        "villages": villages,
+        "townships": shown,
+        "row_total": len(townships),
+        "total": total,
+        "chart": chart,
+        "many_counties": many_counties,
+        "tables": tables,
+    }
+    return ("cadres/_dashboard_panel.html", context)
 
 
 def home_panel(*, user):
@@ -48,9 +135,9 @@ def home_panel(*, user):
     if not user.is_authenticated:
         return None
     today = timezone.localdate()
-    quota = ReserveQuota.current()
-    _townships, total = compliance_totals(compliance_for(user, year=today.year, quota=quota))
+    _townships, total = compliance_totals(compliance_for(user, year=today.year))
     context = {
+        "order": 40,  # terms ending come after reports and decision steps (governance/hooks.py)
         "year": today.year,
         "ending_soon": posts_visible_to(user)
         .filter(end_date__isnull=True, term_end__gte=today, term_end__lte=today + dt.timedelta(days=90))

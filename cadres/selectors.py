@@ -9,6 +9,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -156,19 +157,40 @@ def _reserve_count(year: int, *, background: bool = False):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def compliance_for(user, *, year: int, quota: ReserveQuota) -> QuerySet[Village]:
-    """Every current village in scope with its reserve count, background count and status for ``year``."""
+def _quota_sql(year: int) -> dict:
+    """The quota each village's county is judged by for ``year`` (its row in force on 1 January,
+    else the default's, else DESIGN's), as four correlated subqueries on the village's county."""
+    rows = ReserveQuota.ordered_sql(OuterRef("township__county_id"), ReserveQuota.year_start(year))
+    return {
+        f"quota_{name}": Coalesce(
+            Subquery(rows.values(name)[:1], output_field=IntegerField()),
+            Value(ReserveQuota._meta.get_field(name).default),
+        )
+        for name in ReserveQuota.value_fields
+    }
+
+
+def compliance_for(user, *, year: int, quota: ReserveQuota | None = None) -> QuerySet[Village]:
+    """Every current village in scope with its reserve count, background count and status for ``year``.
+
+    Each village is judged by its county's quota for the year (``ReserveQuota.for_year``), computed
+    in the same query; ``quota`` forces one quota for every village (tests, what-if)."""
+    if quota is None:
+        limits = _quota_sql(year)
+    else:
+        limits = {f"quota_{name}": Value(getattr(quota, name)) for name in ReserveQuota.value_fields}
     return (
         villages_visible_to(user)
         .filter(valid_to__isnull=True)
         .annotate(reserve_count=_reserve_count(year), background_count=_reserve_count(year, background=True))
+        .annotate(**limits)
         .annotate(
             status=Case(
-                When(reserve_count__lt=quota.min_count, then=Value(ComplianceStatus.TOO_FEW)),
-                When(reserve_count__gt=quota.max_count, then=Value(ComplianceStatus.TOO_MANY)),
+                When(reserve_count__lt=F("quota_min_count"), then=Value(ComplianceStatus.TOO_FEW)),
+                When(reserve_count__gt=F("quota_max_count"), then=Value(ComplianceStatus.TOO_MANY)),
                 When(
-                    Q(background_count__lt=quota.min_background)
-                    | Q(background_count__gt=quota.max_background),
+                    Q(background_count__lt=F("quota_min_background"))
+                    | Q(background_count__gt=F("quota_max_background")),
                     then=Value(ComplianceStatus.BACKGROUND_MISSED),
                 ),
                 default=Value(ComplianceStatus.MET),
@@ -179,7 +201,7 @@ def compliance_for(user, *, year: int, quota: ReserveQuota) -> QuerySet[Village]
     )
 
 
-def village_compliance(user, *, village, year: int, quota: ReserveQuota) -> Village | None:
+def village_compliance(user, *, village, year: int, quota: ReserveQuota | None = None) -> Village | None:
     """One village's reserve count, background count and status for ``year`` (one query), for its
     roster and village page; None for a village that no longer exists or is out of scope."""
     row = compliance_for(user, year=year, quota=quota).filter(pk=village.pk).first()
@@ -201,11 +223,16 @@ def compliance_totals(villages: QuerySet[Village]) -> tuple[list[dict], dict]:
     """Per-township rows and the overall total of an (already filtered) compliance queryset, in SQL."""
     townships = list(
         villages.order_by()
-        .values("township__code", "township__name")
+        .values("township__code", "township__name", "township__county__name")
         .annotate(**_status_totals())
         .order_by("township__code")
     )
-    total = villages.order_by().aggregate(**_status_totals())
+    # The total adds up the township rows (SQL's SUM semantics: None when nothing to add) instead of
+    # judging every village of the province a second time (bench/README.md).
+    total = {}
+    for key in _status_totals():
+        figures = [row[key] for row in townships if row[key] is not None]
+        total[key] = sum(figures) if figures or key not in ("reserves", "backgrounds") else None
     return townships, total
 
 

@@ -855,3 +855,24 @@ def evaluation_correct(*, evaluation: Evaluation, user, reason: str, **values):
     return record_correction(
         EvaluationCorrection(evaluation=evaluation), user=user, reason=reason, changes=changes
     )
+
+
+@transaction.atomic
+def quota_schedule(
+    *, user, county, effective_from: dt.date, today: dt.date | None = None, seen=None, **values
+):
+    """``county``'s 3512 quota (None: the default) from ``effective_from`` (today or later). A plan
+    year is judged by the row in force on its 1 January (``ReserveQuota.for_year``), so this year's
+    compliance never changes under a village."""
+    from cadres.models import ReserveQuota
+    from governance.policy import schedule
+
+    return schedule(
+        ReserveQuota,
+        user=user,
+        county=county,
+        effective_from=effective_from,
+        values=values,
+        today=today,
+        seen=seen,
+    )

@@ -375,9 +375,7 @@ def roster(request, code):
         "today": today,
         "roster": roster_for(village=village, on=today),
         "reserves": reserves_visible_to(request.user).filter(village=village, plan_year=today.year),
-        "compliance": village_compliance(
-            request.user, village=village, year=today.year, quota=ReserveQuota.current()
-        ),
+        "compliance": village_compliance(request.user, village=village, year=today.year),
         "can_edit": can_edit_records(request.user),
     }
     return render(request, "cadres/roster.html", context)
@@ -423,6 +421,10 @@ def _plan_year(request) -> int | None:
     return parse_year(raw)
 
 
+def _county_id(user):
+    return user.township.county_id if user.township_id else user.county_id
+
+
 @require_safe
 @login_required
 def compliance(request):
@@ -432,11 +434,12 @@ def compliance(request):
     year = _plan_year(request)
     # A malformed year shows the page with the form's error (and no rows), not a bare 400.
     year_ok, year = year is not None, year or timezone.localdate().year
-    quota = ReserveQuota.current()
+    # The standard line names the user's county's quota for the year (each row is judged by its own).
+    quota = ReserveQuota.for_year(_county_id(request.user), year)
     data = request.GET.copy()
     data.setdefault("year", str(year))  # the form shows which year the page is about
     filterset = filters.ComplianceFilter(
-        data, queryset=compliance_for(request.user, year=year, quota=quota), request=request
+        data, queryset=compliance_for(request.user, year=year), request=request
     )
     villages = filterset.qs if filterset.is_valid() and year_ok else filterset.queryset.none()
     exported = export_response(

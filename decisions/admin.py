@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from decisions.models import Attachment, DecisionPolicy, Matter, Step, StepCorrection
 from governance.corrections import CorrectionAdminMixin
+from governance.policy import CountyPolicyAdminMixin
 
 
 class _ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -68,22 +69,10 @@ class AttachmentAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DecisionPolicy)
-class DecisionPolicyAdmin(SimpleHistoryAdmin):
-    list_display = (
-        "__str__",
-        "notice_period_days",
-        "review_quorum_num",
-        "review_quorum_den",
-        "review_approval_num",
-        "review_approval_den",
-    )
+class DecisionPolicyAdmin(CountyPolicyAdminMixin, SimpleHistoryAdmin):
+    """四议两公开 thresholds: the default (no county) and each county's rows from a date."""
 
-    def has_add_permission(self, request):
-        # One row: the services read pk=1 (created with the defaults on first use).
-        return not DecisionPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    schedule = "decisions.services.policy_schedule"
 
 
 @admin.register(StepCorrection)

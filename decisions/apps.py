@@ -11,3 +11,4 @@ class DecisionsConfig(AppConfig):
     village_panel = "decisions.panels.village_panel"
     home_panel = "decisions.panels.home_panel"
     dashboard_panel = "decisions.panels.dashboard_panel"
+    settings_panel = "decisions.policy_panel.settings_panel"

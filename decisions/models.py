@@ -11,7 +11,8 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.attachments import AttachmentBase
 from governance.corrections import Correction
+from governance.policy import CountyPolicy
 from governance.versioning import Versioned
 
 
@@ -192,6 +194,13 @@ class Step(models.Model):
     passed = models.BooleanField(_("通过"), default=True)
     place = models.CharField(_("公开地点"), max_length=80, blank=True)
     notice_days = models.PositiveSmallIntegerField(_("公示天数"), null=True, blank=True)
+    # The county's DecisionPolicy in force when the step was recorded: the step is judged by these,
+    # whatever the policy says later (corrections, overdue).
+    rule_quorum_num = models.PositiveSmallIntegerField(_("审议到会比例（分子）"), null=True, editable=False)
+    rule_quorum_den = models.PositiveSmallIntegerField(_("审议到会比例（分母）"), null=True, editable=False)
+    rule_approval_num = models.PositiveSmallIntegerField(_("审议通过比例（分子）"), null=True, editable=False)
+    rule_approval_den = models.PositiveSmallIntegerField(_("审议通过比例（分母）"), null=True, editable=False)
+    rule_notice_days = models.PositiveSmallIntegerField(_("决议公示期（天）"), null=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
@@ -237,6 +246,25 @@ class Step(models.Model):
     def slug(self) -> str:
         return STEP_SLUGS[self.kind]
 
+    RULE_FIELDS = {
+        "rule_quorum_num": "review_quorum_num",
+        "rule_quorum_den": "review_quorum_den",
+        "rule_approval_num": "review_approval_num",
+        "rule_approval_den": "review_approval_den",
+        "rule_notice_days": "notice_period_days",
+    }
+
+    def keep_rules(self, policy: DecisionPolicy) -> None:
+        """Record ``policy``'s values on the step (done once, when the step is recorded)."""
+        for mine, theirs in self.RULE_FIELDS.items():
+            setattr(self, mine, getattr(policy, theirs))
+
+    @property
+    def rules(self) -> DecisionPolicy:
+        """The policy values the step was recorded under (an unsaved DecisionPolicy)."""
+        kept = {theirs: getattr(self, mine) for mine, theirs in self.RULE_FIELDS.items()}
+        return DecisionPolicy(**{k: v for k, v in kept.items() if v is not None})
+
 
 class StepCorrection(Correction):
     """A correction of a recorded step by its township (date, numbers, text), with the required reason.
@@ -271,33 +299,48 @@ class Attachment(AttachmentBase):
         verbose_name_plural = _("附件")
 
 
-class DecisionPolicy(models.Model):
-    """Local policy of DESIGN §6 marked *configurable*: one row, edited by admins in the Django admin.
+class DecisionPolicy(CountyPolicy):
+    """Local policy of DESIGN §6 marked *configurable*, per county from a date (``governance.policy``);
+    edited by county officials on /settings/ and by admins.
 
     审议: present × quorum_den ≥ due × quorum_num (default 2/3), and
     for × approval_den > due × approval_num (default: more than half of those due).
+    A step keeps the values in force when it was recorded (``Step.rule_*``) and is judged by them.
     """
 
     notice_period_days = models.PositiveSmallIntegerField(
         _("决议公示期（天）"),
         default=7,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("决议应在表决后该天数内公开，公示不少于该天数。"),
     )
-    review_quorum_num = models.PositiveSmallIntegerField(_("审议到会比例（分子）"), default=2)
-    review_quorum_den = models.PositiveSmallIntegerField(
-        _("审议到会比例（分母）"), default=3, validators=[MinValueValidator(1)]
+    review_quorum_num = models.PositiveSmallIntegerField(
+        _("审议到会比例（分子）"), default=2, validators=[MinValueValidator(1)]
     )
-    review_approval_num = models.PositiveSmallIntegerField(_("审议通过比例（分子）"), default=1)
+    review_quorum_den = models.PositiveSmallIntegerField(
+        _("审议到会比例（分母）"), default=3, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    review_approval_num = models.PositiveSmallIntegerField(
+        _("审议通过比例（分子）"), default=1, validators=[MinValueValidator(1)]
+    )
     review_approval_den = models.PositiveSmallIntegerField(
-        _("审议通过比例（分母）"), default=2, validators=[MinValueValidator(1)]
+        _("审议通过比例（分母）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     history = HistoricalRecords()
 
-    class Meta:
+    value_fields = (
+        "review_quorum_num",
+        "review_quorum_den",
+        "review_approval_num",
+        "review_approval_den",
+        "notice_period_days",
+    )
+
+    class Meta(CountyPolicy.Meta):
         verbose_name = _("四议两公开规则")
         verbose_name_plural = _("四议两公开规则")
         constraints = [
+            *CountyPolicy.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(review_quorum_num__lte=F("review_quorum_den"))
                 & Q(review_approval_num__lte=F("review_approval_den"))
@@ -307,6 +350,16 @@ class DecisionPolicy(models.Model):
                 violation_error_message=_("比例的分子不能大于分母，分母不能为0。"),
             ),
         ]
+
+    def clean(self):
+        errors = {}
+        pairs = (("review_quorum_num", "review_quorum_den"), ("review_approval_num", "review_approval_den"))
+        for num, den in pairs:
+            a, b = getattr(self, num), getattr(self, den)
+            if a is not None and b is not None and a > b:
+                errors[num] = _("分子不能大于分母（比例不能超过100%）。")
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self) -> str:
         return str(_("四议两公开规则"))

@@ -25,10 +25,87 @@ def _counts_panel(user):
     return ("decisions/_counts_panel.html", {"counts": counts})
 
 
-def dashboard_panel(*, user):
-    return _counts_panel(user)
+def dashboard_panel(*, user, period=None):
+    """Matters by state and overdue per township (current state: a matter has no period), most
+    overdue first; every figure a link to the filtered matter list (two queries)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+    from django.utils.translation import gettext as _
+
+    from decisions.selectors import matter_counts_by_township
+    from governance.charts import Bar, bar_chart, level, shown_rows, worst_first
+    from governance.roles import Role
+
+    matters = matters_visible_to(user)
+    rows = matter_counts_by_township(matters)
+    base = reverse("decisions:index")
+    for row in rows:
+        code = row["village__township__code"]
+        row["links"] = {
+            "total": f"{base}?{urlencode({'township': code})}",
+            "resolved": f"{base}?{urlencode({'township': code, 'state': 'resolved'})}",
+            "disclosed": f"{base}?{urlencode({'township': code, 'state': 'disclosed'})}",
+            "completed": f"{base}?{urlencode({'township': code, 'state': 'completed'})}",
+            "overdue": f"{base}?{urlencode({'township': code, 'overdue': 'true'})}",
+        }
+        # Any overdue disclosure is red: the notice period is the law's, there is no tolerance.
+        row["level"] = level(row["overdue"], bad=0, warn=0, higher_is_better=False)
+    rows = worst_first(
+        rows, lambda r: r["overdue"], higher_is_better=False, name=lambda r: r["village__township__code"]
+    )
+    many_counties = user.role == Role.ADMIN
+    shown = shown_rows(rows, many_counties=many_counties)
+    chart = bar_chart(
+        _("各乡镇逾期未公开事项数"),
+        [
+            Bar(
+                label=row["village__township__name"],
+                value=row["overdue"],
+                text=str(row["overdue"]),
+                css=row["level"],
+                href=row["links"]["overdue"],
+            )
+            for row in shown
+        ],
+    )
+    county = [_("县（市）")] if many_counties else []
+    table = {
+        "title": _("四议两公开"),
+        "headers": [
+            *county,
+            _("乡镇（街道）"),
+            _("事项总数"),
+            _("已决议待公开"),
+            _("决议已公开"),
+            _("结果已公开"),
+            _("逾期未公开"),
+        ],
+        "rows": [
+            [
+                *([row["village__township__county__name"]] if many_counties else []),
+                row["village__township__name"],
+                row["total"],
+                row["resolved"],
+                row["disclosed"],
+                row["completed"],
+                row["overdue"],
+            ]
+            for row in rows
+        ],
+    }
+    context = {
+        "counts": matter_counts(matters),
+        "rows": shown,
+        "row_total": len(rows),
+        "chart": chart,
+        "many_counties": many_counties,
+        "tables": [table],
+    }
+    return ("decisions/_dashboard_panel.html", context)
 
 
 def home_panel(*, user):
-    """Overdue disclosures in the user's jurisdiction, the township's to-do list."""
-    return _counts_panel(user)
+    """Overdue disclosures in the user's jurisdiction, the township's to-do list; after the
+    supervision reports on the home page (``order`` 30, see governance/hooks.py)."""
+    template, context = _counts_panel(user)
+    return (template, {**context, "order": 30})

@@ -11,6 +11,7 @@ from django.db.models import (
     Count,
     DateField,
     ExpressionWrapper,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -21,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from decisions.models import PUBLIC_STATES, Attachment, DecisionPolicy, Matter, Step, StepCorrection
+from decisions.models import PUBLIC_STATES, Attachment, DecisionPolicy, Matter, Step, StepCorrection, StepKind
 from governance.scoping import scope
 from villages.models import County, Township, Village
 
@@ -30,11 +31,18 @@ OVERDUE_RESULT = "result"
 
 
 def _notice_period_days():
-    """The policy's notice period as SQL (a subquery, default when no policy row is saved): pages
-    that count and list overdue matters need no query of their own for it."""
+    """The notice period each matter is judged by, as SQL: the one kept on its 决议 step when that
+    step was recorded (``Step.rule_notice_days``), else the default policy's (a subquery each), so
+    pages that count and list overdue matters need no query of their own for it."""
     default = DecisionPolicy._meta.get_field("notice_period_days").default
-    saved = DecisionPolicy.objects.filter(pk=1).values("notice_period_days")[:1]
-    return Coalesce(Subquery(saved), Value(default))
+    # No ordering: at most one 决议 step per matter (and the default ordering joins the matter again).
+    kept = (
+        Step.objects.filter(matter=OuterRef("pk"), kind=StepKind.RESOLVE)
+        .order_by()
+        .values("rule_notice_days")[:1]
+    )
+    saved = DecisionPolicy.ordered_sql(None, timezone.localdate()).values("notice_period_days")[:1]
+    return Coalesce(Subquery(kept), Subquery(saved), Value(default))
 
 
 def overdue_q(*, today: dt.date | None = None, notice_days: int | None = None) -> tuple[Q, Q]:
@@ -47,7 +55,8 @@ def overdue_q(*, today: dt.date | None = None, notice_days: int | None = None) -
     notice = _notice_period_days() if notice_days is None else Value(notice_days)
     # date - integer = date in PostgreSQL.
     cutoff = ExpressionWrapper(Value(today, output_field=DateField()) - notice, output_field=DateField())
-    resolution = Q(state=Matter.State.RESOLVED, resolved_on__lt=cutoff)
+    # The state test first: PostgreSQL stops at it, so the notice subquery runs for resolved matters only.
+    resolution = Q(state=Matter.State.RESOLVED) & Q(resolved_on__lt=cutoff)
     result = Q(state__in=[Matter.State.RESOLVED, Matter.State.DISCLOSED], planned_completion__lt=today)
     return resolution, result
 
@@ -113,6 +122,24 @@ def matter_counts(queryset: QuerySet[Matter]) -> dict:
     aggregates["overdue_result"] = Count("pk", filter=result & ~resolution)
     aggregates["overdue"] = Count("pk", filter=resolution | result)
     return queryset.order_by().aggregate(**aggregates)
+
+
+def matter_counts_by_township(queryset: QuerySet[Matter]) -> list[dict]:
+    """Per township of a scoped queryset: matters in all, by the later states, and overdue (the
+    ``?overdue=true`` filter's matters): one grouped query, for the dashboard."""
+    resolution, result = overdue_q()
+    return list(
+        queryset.order_by()
+        .values("village__township__code", "village__township__name", "village__township__county__name")
+        .annotate(
+            total=Count("pk"),
+            resolved=Count("pk", filter=Q(state=Matter.State.RESOLVED)),
+            disclosed=Count("pk", filter=Q(state=Matter.State.DISCLOSED)),
+            completed=Count("pk", filter=Q(state=Matter.State.COMPLETED)),
+            overdue=Count("pk", filter=resolution | result),
+        )
+        .order_by("village__township__code")
+    )
 
 
 # --- the public board (no login): only disclosed matters, no people ------------------------------

@@ -100,9 +100,34 @@ class Vote:
     votes_abstain: int
 
 
-def policy_current() -> DecisionPolicy:
-    """The saved policy, or DESIGN's defaults when none is saved (reading never writes)."""
-    return DecisionPolicy.objects.filter(pk=1).first() or DecisionPolicy(pk=1)
+def policy_current(county=None, on: dt.date | None = None) -> DecisionPolicy:
+    """The policy in force for ``county`` (None: the deployment default) on ``on`` (default today),
+    or DESIGN's defaults when none is saved (reading never writes)."""
+    return DecisionPolicy.effective(county, on=on)
+
+
+def policy_for(matter: Matter) -> DecisionPolicy:
+    """The policy a step recorded today for ``matter`` is judged by (its county's)."""
+    return policy_current(matter.village.township.county_id)
+
+
+@transaction.atomic
+def policy_schedule(
+    *, user, county, effective_from: dt.date, today: dt.date | None = None, seen=None, **values
+):
+    """``county``'s 审议 thresholds and notice period (None: the default) from ``effective_from``
+    (today or later). Steps already recorded keep the values they were recorded under."""
+    from governance.policy import schedule
+
+    return schedule(
+        DecisionPolicy,
+        user=user,
+        county=county,
+        effective_from=effective_from,
+        values=values,
+        today=today,
+        seen=seen,
+    )
 
 
 def attachment_max_bytes() -> int:
@@ -287,9 +312,17 @@ def _vote_fields(vote: Vote) -> dict:
 
 
 def _save_step(
-    matter: Matter, *, kind: StepKind, user, held_on: dt.date, passed: bool = True, **fields
+    matter: Matter,
+    *,
+    kind: StepKind,
+    user,
+    held_on: dt.date,
+    passed: bool = True,
+    policy: DecisionPolicy | None = None,
+    **fields,
 ) -> Step:
     step = Step(matter=matter, kind=kind, held_on=held_on, recorded_by=user, passed=passed, **fields)
+    step.keep_rules(policy or policy_for(matter))
     # Constraints are checked above (counts) and by the row lock (one per kind); the database still
     # enforces them, so skipping their extra validation queries here loses nothing.
     step.full_clean(validate_constraints=False)
@@ -371,7 +404,7 @@ def matter_review(*, matter: Matter, user, held_on: dt.date, vote: Vote, text: s
     matter = _locked(matter)
     _check_next(matter, StepKind.REVIEW, held_on)
     _check_counts(vote)
-    policy = policy_current()
+    policy = policy_for(matter)
     if not rules.review_quorum_met(members_due=vote.members_due, present=vote.present, policy=policy):
         raise ValidationError(
             {
@@ -393,6 +426,7 @@ def matter_review(*, matter: Matter, user, held_on: dt.date, vote: Vote, text: s
         held_on=held_on,
         passed=passed,
         text=text,
+        policy=policy,
         **_vote_fields(vote),
     )
     _advance(matter, StepKind.REVIEW, held_on, passed=passed)
@@ -482,7 +516,8 @@ def matter_disclose_resolution(
     """决议公开: posted on the village board for at least the policy's notice period."""
     matter = _locked(matter)
     _check_next(matter, StepKind.DISCLOSE_RESOLUTION, held_on)
-    minimum = policy_current().notice_period_days
+    policy = policy_for(matter)
+    minimum = policy.notice_period_days
     notice_days = minimum if notice_days is None else notice_days
     if notice_days < minimum:
         raise ValidationError({"notice_days": _(NOTICE_TOO_SHORT) % {"days": minimum}}, code="notice")
@@ -493,6 +528,7 @@ def matter_disclose_resolution(
         held_on=held_on,
         place=place,
         notice_days=notice_days,
+        policy=policy,
     )
     _advance(matter, StepKind.DISCLOSE_RESOLUTION, held_on)
     return step
@@ -579,7 +615,7 @@ def _vote_passes(step: Step, vote: Vote) -> bool:
             )
         return rules.consult_passed(present=vote.present, votes_for=vote.votes_for)
     if step.kind == StepKind.REVIEW:
-        policy = policy_current()
+        policy = step.rules  # the thresholds the step was recorded under
         if not rules.review_quorum_met(members_due=vote.members_due, present=vote.present, policy=policy):
             raise ValidationError({"present": _(CORRECTION_QUORUM)}, code="quorum")
         return rules.review_passed(members_due=vote.members_due, votes_for=vote.votes_for, policy=policy)
@@ -628,7 +664,7 @@ def step_correct(*, step: Step, user, reason: str, **values) -> StepCorrection:
     if step.kind == StepKind.DISCLOSE_RESULT:
         _check_result_after_notice(matter, new["held_on"])
     if step.kind == StepKind.DISCLOSE_RESOLUTION:
-        minimum = policy_current().notice_period_days
+        minimum = step.rules.notice_period_days  # the minimum when the step was recorded
         if new["notice_days"] is None or new["notice_days"] < minimum:
             raise ValidationError({"notice_days": _(NOTICE_TOO_SHORT) % {"days": minimum}}, code="notice")
         result = others.filter(kind=StepKind.DISCLOSE_RESULT).first()

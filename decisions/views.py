@@ -187,7 +187,7 @@ def _step_form(kind: StepKind, matter: Matter, data=None):
         form = ProposeForm(data, allow_merge=allow)
     elif kind == StepKind.DISCLOSE_RESOLUTION:
         form = DiscloseResolutionForm(
-            data, initial={"notice_days": services.policy_current().notice_period_days}
+            data, initial={"notice_days": services.policy_for(matter).notice_period_days}
         )
     else:
         form = STEP_FORMS[kind][0](data)
@@ -214,7 +214,7 @@ def _detail_context(request, matter: Matter, *, step_form=None, attachment_form=
     return {
         "matter": matter,
         "timeline": timeline,
-        "policy": services.policy_current(),
+        "policy": services.policy_for(matter),
         "next_step": next_step,
         "next_step_slug": STEP_SLUGS.get(next_step),
         "next_step_body": STEP_BODIES.get(next_step),

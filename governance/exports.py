@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy
 
 FORMATS = ("xlsx", "csv")
 UNKNOWN_FORMAT = gettext_lazy("不支持的导出格式“%(format)s”，请使用 xlsx 或 csv。")
+SHEETS_ONLY_XLSX = gettext_lazy(
+    "不支持的导出格式“%(format)s”：本页有多张表，请使用 xlsx（每张表一个工作表）。"
+)
 
 
 @dataclass(frozen=True)
@@ -174,3 +177,45 @@ def _content_disposition(name: str) -> str:
 
     # RFC 6266: an ASCII fallback plus the UTF-8 name for Chinese file names.
     return f"attachment; filename=\"export.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook."""
+    name = "".join("_" if char in "[]:*?/\\" else char for char in str(title))[:31] or "Sheet"
+    candidate, number = name, 2
+    while candidate in taken:
+        suffix = f" ({number})"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def export_sheets(request, tables: list[dict], *, filename: str) -> HttpResponse:
+    """A page of several tables (the dashboard) as one workbook, one sheet per table, for
+    ``?export=xlsx``; each table is ``{"title", "headers", "rows"}`` with the figures the page shows.
+    Another format is a 400: several tables do not fit in one CSV."""
+    fmt = request.GET.get("export")
+    if fmt != "xlsx":
+        return HttpResponseBadRequest(
+            str(SHEETS_ONLY_XLSX) % {"format": fmt}, content_type="text/plain; charset=utf-8"
+        )
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    for table in tables:
+        header = [str(text) for text in table["headers"]]
+        rows = [header, *([_cell(value) for value in row] for row in table["rows"])]
+        sheet = workbook.create_sheet(title=sheet_title(table["title"], taken))
+        for index, width in enumerate(column_widths(rows), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    if not tables:
+        workbook.create_sheet(title="-")
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    workbook.save(response)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = _content_disposition(f"{filename}-{stamp}.xlsx")
+    return response

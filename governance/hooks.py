@@ -11,9 +11,35 @@ Each project app may set these attributes on its AppConfig (dotted paths or valu
   (a ``villages.PartyBranch`` the user reads) and returning ``(template_name, context)`` or
   ``None`` for a section of the branch page (``/branches/<public_id>/``), rendered with
   ``render_panels("branch_panel", branch=..., user=...)``.
-- ``dashboard_panel``: like ``home_panel``, for the county dashboard page.
+- ``dashboard_panel``: ``"app.panels.dashboard_panel"``, called as ``dashboard_panel(user=, period=)``
+  with a ``governance.periods.Period`` (the ``?period=`` of the URL: a month, quarter or year) and
+  returning ``(template_name, context)`` or ``None`` for a section of ``/dashboard/``. The context's
+  ``tables`` (a list of ``{"title", "headers", "rows"}``, the figures the section shows) become the
+  sheets of ``/dashboard/?export=xlsx``. Rows worst first, coloured with ``governance.charts.level``.
 - ``home_panel``: ``"app.panels.home_panel"``, called as ``home_panel(user=)`` and returning
-  ``(template_name, context)`` or ``None`` for a section of the home page.
+  ``(template_name, context)`` or ``None`` for a section of the home page. The context may hold
+  ``order`` (an int, default 100): the home page shows panels by ascending ``order``, then in
+  INSTALLED_APPS order, so what needs the township first comes first. In use: 10 supervision
+  (returned reports, then this period's missing ones), 30 decisions (overdue steps), 40 cadres
+  (terms ending).
+- ``review_items``: ``"app.panels.review_items"``, called as ``review_items(user=, limit=)`` and
+  returning ``None`` (nothing for this user) or ``(items, count)``: at most ``limit`` of the app's
+  :class:`governance.review.ReviewItem` waiting for this user, oldest first, and how many wait in
+  all. ``/review/`` and the county home merge them oldest first across apps (governance/review.py).
+- ``review_count``: ``"app.panels.review_count"``, called as ``review_count(user=)`` and returning
+  ``None`` or an unordered queryset of the primary keys (``values_list("pk")``) of the rows
+  ``review_items`` counts. The navigation shows the queue's length on every page of a county
+  official: governance counts every app's rows together, in one query (``UNION ALL``).
+- ``review_act``: ``"app.panels.review_act"``, called as ``review_act(user=, key=, action=, reason=)``
+  with ``action`` ``"approve"`` or ``"return"``: ``None`` when ``key`` is not the app's, else the
+  app's own service runs and the success message is returned. Raises ``Http404`` for a record the
+  user cannot read and ``ValidationError`` when the service refuses (e.g. a return without reason).
+- ``settings_panel``: ``"app.policy_panel.settings_panel"``, called as
+  ``settings_panel(user=, county=, data=)`` for a section of ``/settings/``: the app's local policy
+  for ``county`` (a County, or None for the deployment default); ``data`` is the POST, addressed to
+  one section by its ``section`` field. Returns ``(template_name, context)``; the context's
+  ``saved`` makes the page redirect, a bound ``form`` with errors makes it answer 400
+  (``governance.policy.policy_panel``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, register_converter
 
-from governance import views
+from governance import policy_views, views
 from villages.converters import DivisionCodeConverter
 
 # `<division:code>`: a 12-digit statistical division code, the public key of villages in every app.
@@ -26,6 +26,9 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("settings/", policy_views.settings_page, name="settings"),
+    path("review/", views.review_queue, name="review"),
+    path("review/<str:key>/<str:action>/", views.review_act, name="review_act"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

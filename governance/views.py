@@ -2,18 +2,25 @@ from __future__ import annotations
 
 import sys
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection
-from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from governance import review
+from governance.exports import export_sheets
 from governance.hooks import render_panels
 from governance.middleware import conflict_response, database_unavailable_response, is_database_unavailable
-from governance.roles import Role
+from governance.periods import BadPeriod, collected_month, parse_period, period_options
+from governance.roles import Role, can_review, sees_everything
 from villages.selectors import overview_units, villages_visible_to
 
 
@@ -22,11 +29,72 @@ from villages.selectors import overview_units, villages_visible_to
 def home(request):
     """Each role's start page: their jurisdiction's units and whatever the apps say is due."""
     level, units = overview_units(request.user)
-    context = {"level": level, "units": units, "panels": render_panels("home_panel", user=request.user)}
+    # Each panel's context may carry an ``order`` (governance/hooks.py): what is most urgent first.
+    panels = sorted(
+        render_panels("home_panel", user=request.user), key=lambda panel: panel[1].get("order", 100)
+    )
+    context = {"level": level, "units": units, "panels": panels}
+    if can_review(request.user):
+        # The county desk: the review queue's oldest items and its count (also the navigation's).
+        items, count = review.review_queue(request.user, limit=review.HOME_LIMIT)
+        request.review_count = count
+        context.update(queue=items, queue_count=count)
     if request.user.role == Role.TOWNSHIP_STAFF:
         # A township has a few dozen villages at most: list them all on the staff's start page.
         context["villages"] = villages_visible_to(request.user).filter(valid_to__isnull=True).order_by("code")
     return render(request, "home.html", context)
+
+
+def _may_see_queue(user) -> bool:
+    """County officials act on their county's queue; admins read every county's; townships have none."""
+    return can_review(user) or sees_everything(user)
+
+
+def _render_review(request, *, failed: dict | None = None, status: int = 200):
+    items, count = review.review_queue(request.user)
+    request.review_count = count
+    context = {
+        "items": items,
+        "count": count,
+        "may_act": can_review(request.user),
+        "show_county": sees_everything(request.user),
+        "failed": failed or {},
+    }
+    return render(request, "review.html", context, status=status)
+
+
+@require_safe
+@login_required
+def review_queue(request):
+    """审核待办: everything waiting for the county official, oldest first, with its age in days."""
+    if not _may_see_queue(request.user):
+        raise PermissionDenied
+    return _render_review(request)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def review_act(request, key, action):
+    """Approve or return one queue item through its app's service, then back to the queue (PRG).
+    A refusal (a return without a reason) re-renders the queue with the message and the typed
+    values kept (400); nothing is changed. A GET (reloading that page) leads back to the queue."""
+    if not can_review(request.user):
+        raise PermissionDenied
+    if action not in ("approve", "return"):
+        raise Http404
+    if request.method != "POST":
+        return redirect("review")
+    reason = request.POST.get("reason", "")
+    try:
+        message = review.review_act(user=request.user, key=key, action=action, reason=reason)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        messages.error(request, error)
+        return _render_review(request, failed={"key": key, "reason": reason, "error": error}, status=400)
+    if message is None:
+        raise Http404
+    messages.success(request, message)
+    return redirect("review")
 
 
 @never_cache
@@ -45,14 +113,30 @@ def healthz(request):
 @require_safe
 @login_required
 def dashboard(request):
-    """County dashboard: each app adds its roll-up for the user's jurisdiction ([6/7] fills it out)."""
+    """County dashboard: each app's ``dashboard_panel`` for the user's jurisdiction and the period the
+    URL names (``?period=2026-10`` / ``2026-Q3`` / ``2026``, default the month being collected); an
+    unknown period is a 400 with a sentence. ``?export=xlsx`` writes each table of the page as a sheet."""
+    today = timezone.localdate()
+    raw = request.GET.get("period") or ""
+    try:
+        period = parse_period(raw) if raw else collected_month(today)
+    except BadPeriod as bad:
+        return render(request, "400.html", {"message": bad.message}, status=400)
+    panels = render_panels("dashboard_panel", user=request.user, period=period)
+    if request.GET.get("export"):
+        tables = [table for _template, ctx in panels for table in ctx.get("tables", ())]
+        return export_sheets(request, tables, filename=f"{gettext('县级看板')}{period.key}")
     level, units = overview_units(request.user)
     units = list(units)
     context = {
         "level": level,
         "units": units,
         "village_total": sum(unit.village_count for unit in units),  # adds up the aggregated rows
-        "panels": render_panels("dashboard_panel", user=request.user),
+        "panels": panels,
+        "period": period,
+        "period_options": period_options(today, period),
+        "previous": period.shifted(-1),
+        "next": period.shifted(1) if period.shifted(1).start <= today else None,
     }
     return render(request, "dashboard.html", context)
 

@@ -10,3 +10,7 @@ class StandardsConfig(AppConfig):
     demo_seed = "standards.demo.seed"
     village_panel = "standards.panels.village_panel"
     branch_panel = "standards.panels.branch_panel"
+    dashboard_panel = "standards.panels.dashboard_panel"
+    review_items = "standards.panels.review_items"
+    review_count = "standards.panels.review_count"
+    review_act = "standards.panels.review_act"

@@ -2,8 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance.corrections import CorrectionAdminMixin
+from governance.policy import CountyPolicyAdminMixin
 from supervision.models import (
     LockException,
+    PeriodDeadline,
     Rectification,
     RectificationCorrection,
     Reminder,
@@ -15,20 +17,29 @@ from supervision.models import (
 
 
 @admin.register(ReportingPolicy)
-class ReportingPolicyAdmin(SimpleHistoryAdmin):
-    """The reporting calendar defaults: admins edit them here (one row)."""
+class ReportingPolicyAdmin(CountyPolicyAdminMixin, SimpleHistoryAdmin):
+    """The reporting calendar: the default (no county) and each county's rows from a date."""
 
-    list_display = [
-        "__str__",
-        "monthly_due_day",
-        "quarterly_due_day",
-        "annual_due_month",
-        "annual_due_day",
-        "lock_after_days",
-    ]
+    schedule = "supervision.services.policy_schedule"
+
+
+@admin.register(PeriodDeadline)
+class PeriodDeadlineAdmin(SimpleHistoryAdmin):
+    """Each county's own dates for a period: written by the calendar services, shown here."""
+
+    list_display = ["period", "county", "due_date", "locks_on"]
+    list_filter = ["county"]
+    list_select_related = ["period", "county"]
+    readonly_fields = ["deadline"]
 
     def has_add_permission(self, request):
-        return not ReportingPolicy.objects.exists()
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReportingPeriod)

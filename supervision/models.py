@@ -9,6 +9,7 @@ timeliness per township and period are one ``GROUP BY township`` over the index
 from __future__ import annotations
 
 import calendar
+import copy as copy_module
 import datetime as dt
 import uuid
 import zoneinfo
@@ -25,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.corrections import Correction
 from governance.fields import year_in_range
+from governance.policy import CountyPolicy
 from governance.versioning import Versioned
 
 
@@ -54,14 +56,15 @@ AREA_FIELDS = {
 }
 
 
-class ReportingPolicy(models.Model):
-    """The configurable reporting calendar (DESIGN §5 defaults); one row, edited by admins.
+class ReportingPolicy(CountyPolicy):
+    """The configurable reporting calendar (DESIGN §5 defaults), per county from a date (see
+    ``governance.policy``); edited by county officials on /settings/ and by admins.
 
-    New periods take their due and lock dates from here; a single period's dates can then be moved
-    in the admin (e.g. for a holiday) without touching the policy.
+    A period takes each county's due and lock dates from the row in force on the period's first day;
+    they are kept with the period (``ReportingPeriod`` for the default, ``PeriodDeadline`` for a
+    county whose calendar differs), so a later change never rewrites a report's timeliness.
     """
 
-    key = models.CharField(max_length=16, unique=True, default="default", editable=False)
     monthly_due_day = models.PositiveSmallIntegerField(_("月报截止日（次月几日）"), default=5)
     quarterly_due_day = models.PositiveSmallIntegerField(_("季度汇总截止日（季后首月几日）"), default=10)
     annual_due_month = models.PositiveSmallIntegerField(_("年度述职截止月（次年）"), default=1)
@@ -74,10 +77,23 @@ class ReportingPolicy(models.Model):
     )
     history = HistoricalRecords()
 
-    class Meta:
+    value_fields = (
+        "monthly_due_day",
+        "quarterly_due_day",
+        "annual_due_month",
+        "annual_due_day",
+        "lock_after_days",
+        "remind_before_days",
+        "escalate_after_days",
+        "reminder_lookback_days",
+    )
+    calendar_fields = value_fields[:5]
+
+    class Meta(CountyPolicy.Meta):
         verbose_name = _("报送日历设置")
         verbose_name_plural = _("报送日历设置")
         constraints = [
+            *CountyPolicy.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(monthly_due_day__gte=1, monthly_due_day__lte=28)
                 & Q(quarterly_due_day__gte=1, quarterly_due_day__lte=28)
@@ -85,22 +101,28 @@ class ReportingPolicy(models.Model):
                 & Q(annual_due_day__gte=1, annual_due_day__lte=31),
                 name="reporting_policy_valid_days",
                 violation_error_message=_("截止日应为有效日期（月报、季报截止日为1-28日）。"),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return str(_("报送日历设置"))
 
     def clean(self):
+        errors = {}
+        for name, low, high in (
+            ("monthly_due_day", 1, 28),
+            ("quarterly_due_day", 1, 28),
+            ("annual_due_month", 1, 12),
+        ):
+            value = getattr(self, name)
+            if value is not None and not low <= value <= high:
+                errors[name] = _("应在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high}
+        if errors:
+            raise ValidationError(errors)
         try:
             dt.date(2001, self.annual_due_month, self.annual_due_day)
         except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: a day of 10**20
             raise ValidationError({"annual_due_day": _("年度述职截止日不是有效日期。")}) from exc
-
-    @classmethod
-    def current(cls) -> ReportingPolicy:
-        """The saved policy, or the DESIGN defaults when none has been saved."""
-        return cls.objects.filter(key="default").first() or cls()
 
 
 def local_day_end(day: dt.date) -> dt.datetime:
@@ -124,6 +146,9 @@ class ReportingPeriod(models.Model):
     # Derived from due_date in save(): the instant the period becomes late (next local midnight).
     deadline = models.DateTimeField(_("截止时刻"), editable=False)
     locks_on = models.DateField(_("锁定日期"), help_text=_("此日之后乡镇不能再新建、修改或提交本期报告。"))
+    # Some county has its own dates for this period (a ``PeriodDeadline`` row): pages reading one
+    # village's dates skip that lookup when none has (the common case of one calendar).
+    county_calendars = models.BooleanField(_("有县级截止日期"), default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -196,6 +221,51 @@ class ReportingPeriod(models.Model):
     def is_locked(self, on: dt.date) -> bool:
         return on > self.locks_on
 
+    def for_county(self, county_id, deadlines: dict | None = None) -> ReportingPeriod:
+        """This period with ``county_id``'s own due, deadline and lock dates (a copy; the default
+        dates when the county has no ``PeriodDeadline``). ``deadlines``: ``{(period_id,
+        county_id): PeriodDeadline}`` already read, else one query (once per period and county)."""
+        if not county_id or getattr(self, "county_id", None) == county_id:
+            return self
+        cache = self.__dict__.setdefault("_for_county", {})
+        if county_id in cache:
+            return cache[county_id]
+        if not self.pk:  # not created yet: the dates it would be created with for the county
+            row = ReportingPeriod.build(
+                self.kind, self.year, self.number, ReportingPolicy.effective(county_id, on=self.start)
+            )
+        elif not self.county_calendars:
+            row = None
+        elif deadlines is None:
+            row = PeriodDeadline.objects.filter(period_id=self.pk, county_id=county_id).first()
+        else:
+            row = deadlines.get((self.pk, county_id))
+        cache[county_id] = self._with_dates(row, county_id)
+        return cache[county_id]
+
+    def for_village(self, village) -> ReportingPeriod:
+        """``for_county`` for the village's county, reading the township only when it is loaded."""
+        township = village._state.fields_cache.get("township")
+        if township is not None or not self.pk:
+            return self.for_county(village.township.county_id)
+        if not self.county_calendars:
+            return self
+        cache = self.__dict__.setdefault("_for_village", {})
+        if village.pk not in cache:
+            county = village.__class__.objects.filter(pk=village.pk).values("township__county_id")[:1]
+            row = PeriodDeadline.objects.filter(period_id=self.pk, county_id=models.Subquery(county)).first()
+            cache[village.pk] = self._with_dates(row, row.county_id if row else None)
+        return cache[village.pk]
+
+    def _with_dates(self, row, county_id) -> ReportingPeriod:
+        copy = copy_module.copy(self)
+        copy.__dict__.pop("_for_county", None)
+        copy.__dict__.pop("_for_village", None)
+        copy.county_id = county_id
+        if row is not None:
+            copy.due_date, copy.deadline, copy.locks_on = row.due_date, row.deadline, row.locks_on
+        return copy
+
     @staticmethod
     def bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
         if kind == Kind.MONTHLY:
@@ -210,9 +280,10 @@ class ReportingPeriod(models.Model):
     def build(
         cls, kind: str, year: int, number: int, policy: ReportingPolicy | None = None
     ) -> ReportingPeriod:
-        """An unsaved period with the policy's default calendar."""
-        policy = policy or ReportingPolicy.current()
+        """An unsaved period with the calendar of ``policy`` (default: the deployment default in
+        force on the period's first day)."""
         start, end = cls.bounds(kind, year, number)
+        policy = policy or ReportingPolicy.effective(None, on=start)
         after = end + dt.timedelta(days=1)
         if kind == Kind.MONTHLY:
             due = after.replace(day=policy.monthly_due_day)
@@ -253,6 +324,49 @@ class ReportingPeriod(models.Model):
         except ValueError:
             return None
         return (kind, year, number) if year_in_range(year) else None
+
+
+class PeriodDeadline(models.Model):
+    """A county's own due and lock dates for a period, when its calendar differs from the default.
+
+    Written when the period is created (or when a county schedules a calendar change before any
+    report of a later period exists); never rewritten afterwards, so a report due under the old
+    calendar keeps its timeliness. No row: the county follows the period's own (default) dates.
+    """
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="county_deadlines", verbose_name=_("期次")
+    )
+    county = models.ForeignKey(
+        "villages.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县")
+    )
+    due_date = models.DateField(_("截止日期"))
+    deadline = models.DateTimeField(_("截止时刻"), editable=False)
+    locks_on = models.DateField(_("锁定日期"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("县报送截止日期")
+        verbose_name_plural = _("县报送截止日期")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "county"],
+                name="one_deadline_per_period_county",
+                violation_error_message=_("该县在此期次已有截止日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(locks_on__gte=F("due_date")),
+                name="period_deadline_lock_after_due",
+                violation_error_message=_("锁定日期不能早于截止日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.county_id}"
+
+    def save(self, *args, **kwargs):
+        self.deadline = local_day_end(self.due_date)
+        super().save(*args, **kwargs)
 
 
 class Report(Versioned):  # optimistic concurrency: see governance.versioning
@@ -503,6 +617,73 @@ class LockException(models.Model):
                 violation_error_message=_("该村本期已开放例外。"),
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.period}"
+
+
+class ExceptionRequest(models.Model):
+    """A township asking the county to reopen a locked period for one village (申请开放).
+
+    requested → granted (the county official's grant creates the ``LockException``) or refused with a
+    reason. At most one open request per village and period."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("待审批")
+        GRANTED = "granted", _("已开放")
+        REFUSED = "refused", _("未同意")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    village = models.ForeignKey(
+        "villages.Village",
+        on_delete=models.PROTECT,
+        related_name="supervision_exception_requests",
+        verbose_name=_("村（社区）"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="exception_requests",
+        verbose_name=_("报送期次"),
+    )
+    reason = models.TextField(_("申请理由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now, editable=False)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    refusal_reason = models.TextField(_("不同意的原因"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("开放申请")
+        verbose_name_plural = _("开放申请")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "period"],
+                condition=Q(state="requested"),
+                name="one_open_exception_request",
+                violation_error_message=_("该村本期已有待审批的开放申请。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(state="requested", decided_at__isnull=True)
+                | Q(state="granted", decided_at__isnull=False)
+                | (Q(state="refused", decided_at__isnull=False) & ~Q(refusal_reason="")),
+                name="exception_request_decided",
+                violation_error_message=_("审批须记录时间，不同意须填写原因。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "requested_at"], name="exception_request_state")]
 
     def __str__(self) -> str:
         return f"{self.village} {self.period}"

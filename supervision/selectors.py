@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Now
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +36,10 @@ from governance.scoping import scope
 from supervision.models import (
     AREA_FIELDS,
     Area,
+    ExceptionRequest,
     Kind,
     LockException,
+    PeriodDeadline,
     Rectification,
     Report,
     ReportingPeriod,
@@ -112,10 +115,19 @@ def period_neighbours(period: ReportingPeriod, today: dt.date) -> tuple[str, str
 # --- reports -------------------------------------------------------------------------------------
 
 
+def deadline_sql(period_ref: str = "period", county_ref: str = "township__county"):
+    """The report's deadline in SQL: its county's ``PeriodDeadline`` for the period when the county
+    has its own calendar, else the period's (default) deadline. One indexed lookup per row."""
+    own = PeriodDeadline.objects.filter(period_id=OuterRef(period_ref), county_id=OuterRef(county_ref))
+    return Coalesce(Subquery(own.values("deadline")[:1]), F(f"{period_ref}__deadline"))
+
+
 def late_q() -> Q:
-    """Late in SQL: first submitted at or after the deadline, or never submitted and the deadline passed."""
-    return Q(first_submitted_at__gte=F("period__deadline")) | Q(
-        first_submitted_at__isnull=True, period__deadline__lte=Now()
+    """Late in SQL: first submitted at or after the deadline, or never submitted and the deadline
+    passed (the county's deadline: ``deadline_sql``)."""
+    deadline = deadline_sql()
+    return Q(first_submitted_at__gte=deadline) | (
+        Q(first_submitted_at__isnull=True) & Q(LessThanOrEqual(deadline, Now()))
     )
 
 
@@ -324,6 +336,7 @@ class GridRow:
     report_id: object
     submitted_at: object
     has_exception: bool
+    first_submitted_at: object = None  # None: never submitted (what completeness counts as missing)
 
     @property
     def label(self):
@@ -335,7 +348,9 @@ class GridRow:
 
 
 def month_grid(*, township: Township, period: ReportingPeriod) -> list[GridRow]:
-    """Every village of the township current in the period, with its report's status: one query."""
+    """Every village of the township current in the period, with its report's status: one query
+    (two when ``period`` is not yet read for the township's county: ``ReportingPeriod.for_county``)."""
+    period = period.for_county(township.county_id)
     period_id = period.pk or 0
     villages = (
         Village.objects.filter(_current_in(period), township=township)
@@ -356,6 +371,7 @@ def month_grid(*, township: Township, period: ReportingPeriod) -> list[GridRow]:
             v.report_public_id,
             v.report_submitted,
             v.has_exception,
+            v.report_first_submitted,
         )
         for v in villages
     ]
@@ -364,14 +380,33 @@ def month_grid(*, township: Township, period: ReportingPeriod) -> list[GridRow]:
 def health_matrix(*, township: Township, today: dt.date) -> tuple[list[ReportingPeriod], list[tuple]]:
     """Villages × the last 12 months for one township, one status per cell (three queries)."""
     months = recent_months(today)
+    # The township's county's calendar: its own deadlines for saved periods (read with them), its
+    # policy for the months not created yet (read only when there is one).
+    county_id = township.county_id
+    own = PeriodDeadline.objects.filter(period=OuterRef("pk"), county_id=county_id)
     saved = {
         (p.year, p.number): p
         for p in ReportingPeriod.objects.filter(
             kind=Kind.MONTHLY, start__gte=dt.date(*months[0], 1), start__lte=dt.date(*months[-1], 1)
+        ).annotate(
+            own_due=Subquery(own.values("due_date")[:1]),
+            own_deadline=Subquery(own.values("deadline")[:1]),
+            own_locks=Subquery(own.values("locks_on")[:1]),
         )
     }
-    policy = ReportingPolicy.current()
-    periods = [saved.get(ym) or ReportingPeriod.build(Kind.MONTHLY, *ym, policy) for ym in months]
+    policy = ReportingPolicy.effective(county_id) if len(saved) < len(months) else None
+    periods = []
+    for ym in months:
+        period = saved.get(ym)
+        if period is None:
+            period = ReportingPeriod.build(Kind.MONTHLY, *ym, policy)
+        elif period.own_due is not None:
+            period.due_date, period.deadline, period.locks_on = (
+                period.own_due,
+                period.own_deadline,
+                period.own_locks,
+            )
+        periods.append(period)
     reports = {
         (r["village_id"], r["period_id"]): r
         for r in Report.objects.filter(township=township, period__in=[p for p in periods if p.pk]).values(
@@ -400,9 +435,11 @@ def completeness(*, user, period: ReportingPeriod) -> QuerySet[Township]:
     """County table: per current township in scope, expected villages, submitted and on-time
     reports for ``period``; three correlated subqueries over indexed columns, one query in all.
 
-    On time = first submitted strictly before ``period.deadline`` (the local midnight after the
-    due date, so 23:59:59 Asia/Shanghai on the due date still counts)."""
+    On time = first submitted strictly before the township's county's deadline for the period (its
+    ``PeriodDeadline`` when its calendar differs, else ``period.deadline``: the local midnight after
+    the due date, so 23:59:59 Asia/Shanghai on the due date still counts)."""
     period_id = period.pk or 0
+    own_deadline = PeriodDeadline.objects.filter(period_id=period_id, county_id=OuterRef("county_id"))
     expected = (
         Village.objects.filter(_current_in(period), township=OuterRef("pk"))
         .order_by()
@@ -414,10 +451,15 @@ def completeness(*, user, period: ReportingPeriod) -> QuerySet[Township]:
         Report.objects.filter(township=OuterRef("pk"), period_id=period_id).order_by().values("township")
     )
     submitted = reports.annotate(n=Count("pk", filter=Q(first_submitted_at__isnull=False))).values("n")
-    on_time = reports.annotate(n=Count("pk", filter=Q(first_submitted_at__lt=period.deadline))).values("n")
+    on_time = reports.annotate(
+        n=Count("pk", filter=Q(first_submitted_at__lt=OuterRef("county_deadline")))
+    ).values("n")
     return (
         townships_visible_to(user)
         .filter(_current_in(period))
+        .annotate(
+            county_deadline=Coalesce(Subquery(own_deadline.values("deadline")[:1]), Value(period.deadline))
+        )
         .annotate(
             expected=Coalesce(Subquery(expected, output_field=IntegerField()), 0),
             submitted=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
@@ -441,6 +483,61 @@ def completeness_table(*, user, period: ReportingPeriod) -> tuple[list[Township]
     total["completeness"] = rate(total["submitted"], total["expected"])
     total["timeliness"] = rate(total["on_time"], total["expected"])
     return rows, total
+
+
+KIND_OF = {"month": Kind.MONTHLY, "quarter": Kind.QUARTERLY, "year": Kind.ANNUAL}
+
+
+def dashboard_period(period) -> ReportingPeriod:
+    """The reporting period of a dashboard's ``governance.periods.Period`` (same kind, year, number)."""
+    return period_get(KIND_OF[period.kind], period.year, period.number)
+
+
+def completeness_trend(*, user, year: int, month: int, count: int = 12) -> list[dict]:
+    """Completeness and timeliness of the ``count`` monthly periods ending with ``year``-``month``,
+    oldest first, over the user's jurisdiction: four queries whatever the number of villages."""
+    months = []
+    for _step in range(count):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    months.reverse()
+    saved = {
+        (p.year, p.number): p
+        for p in ReportingPeriod.objects.filter(
+            kind=Kind.MONTHLY, start__gte=dt.date(*months[0], 1), start__lte=dt.date(*months[-1], 1)
+        )
+    }
+    policy = ReportingPolicy.current() if len(saved) < len(months) else None
+    periods = [saved.get(ym) or ReportingPeriod.build(Kind.MONTHLY, *ym, policy) for ym in months]
+    expected = villages_visible_to(user).aggregate(
+        **{f"m{i}": Count("pk", filter=_current_in(p)) for i, p in enumerate(periods)}
+    )
+    figures = {
+        row["period_id"]: row
+        for row in scope(Report.objects.all(), user, township_path="township")
+        .filter(period__in=[p for p in periods if p.pk])
+        .order_by()
+        .values("period_id")
+        .annotate(
+            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            on_time=Count("pk", filter=Q(first_submitted_at__lt=F("period__deadline"))),
+        )
+    }
+    trend = []
+    for index, period in enumerate(periods):
+        row = figures.get(period.pk, {})
+        whole = expected[f"m{index}"]
+        trend.append(
+            {
+                "period": period,
+                "expected": whole,
+                "submitted": row.get("submitted", 0),
+                "on_time": row.get("on_time", 0),
+                "completeness": rate(row.get("submitted", 0), whole),
+                "timeliness": rate(row.get("on_time", 0), whole),
+            }
+        )
+    return trend
 
 
 # --- reminders -----------------------------------------------------------------------------------
@@ -495,7 +592,8 @@ def due_reports_for(
     """
     from supervision.models import Reminder
 
-    policy = policy or ReportingPolicy.current()
+    county_id = user.township.county_id if user.township_id else user.county_id
+    policy = policy or ReportingPolicy.effective(county_id)
     # The role decides the window; the jurisdiction selector decides the villages.
     if user.role == Role.TOWNSHIP_STAFF:
         latest = today + dt.timedelta(days=policy.remind_before_days)
@@ -505,9 +603,25 @@ def due_reports_for(
         return []
     villages = villages_visible_to(user)
     earliest = today - dt.timedelta(days=policy.reminder_lookback_days)
-    periods = ReportingPeriod.objects.filter(due_date__gte=earliest, due_date__lte=latest, start__lte=today)
+    # The county's own due dates (PeriodDeadline) where its calendar differs: read the periods with
+    # a default due date near the window (a county moves it by at most a few weeks), then keep those
+    # whose due date for the county falls in it. Two queries.
+    slack = dt.timedelta(days=62)
+    own = PeriodDeadline.objects.filter(period=OuterRef("pk"), county_id=county_id)
+    periods = []
+    for period in ReportingPeriod.objects.filter(
+        due_date__gte=earliest - slack, due_date__lte=latest + slack, start__lte=today
+    ).annotate(own_due=Subquery(own.values("due_date")[:1])):
+        period.due_date = period.own_due or period.due_date  # the county's, as reminders name it
+        if earliest <= period.due_date <= latest:
+            periods.append(period)
     items: list[Due] = []
-    for period in periods.order_by("due_date", "kind"):
+    # A county official sees this month's missing villages first, then older (perhaps locked) ones;
+    # a township works through its oldest deadline first.
+    newest_first = user.role == Role.COUNTY_OFFICIAL
+    periods.sort(key=lambda p: p.kind)
+    periods.sort(key=lambda p: p.due_date, reverse=newest_first)
+    for period in periods:
         if period.due_date >= today:
             kind = Reminder.Kind.DUE_SOON
         elif user.role == Role.COUNTY_OFFICIAL:
@@ -560,4 +674,62 @@ def recent_reports_for_village(village: Village, limit: int = 8) -> QuerySet[Rep
             late=Case(When(late_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
         )
         .order_by("-period__end", "period__kind")[:limit]
+    )
+
+
+def exception_requests_visible_to(user) -> QuerySet[ExceptionRequest]:
+    """Exception requests (申请开放) of the villages in the user's jurisdiction."""
+    return scope(
+        ExceptionRequest.objects.select_related("village__township__county", "period", "requested_by"),
+        user,
+        township_path="village__township",
+    )
+
+
+def reports_waiting(user) -> QuerySet[Report]:
+    """Submitted (or resubmitted) reports waiting for review in the user's jurisdiction, oldest first."""
+    return (
+        scope(
+            Report.objects.select_related("village", "township__county", "period"),
+            user,
+            township_path="township",
+        )
+        .filter(status=Report.Status.SUBMITTED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def requests_waiting(user) -> QuerySet[ExceptionRequest]:
+    return (
+        exception_requests_visible_to(user)
+        .filter(state=ExceptionRequest.State.REQUESTED)
+        .order_by("requested_at", "pk")
+    )
+
+
+def waiting_rows(user) -> QuerySet:
+    """The primary keys of the reports and exception requests waiting for review (to be counted)."""
+    reports = scope(Report.objects.order_by(), user, township_path="township").filter(
+        status=Report.Status.SUBMITTED
+    )
+    requests = scope(ExceptionRequest.objects.order_by(), user, township_path="village__township").filter(
+        state=ExceptionRequest.State.REQUESTED
+    )
+    return reports.values_list("pk").union(requests.values_list("pk"), all=True)
+
+
+def waiting_count(user) -> int:
+    """Reports and exception requests waiting, in one COUNT query."""
+    return waiting_rows(user).count()
+
+
+def open_request_for(*, village: Village, period: ReportingPeriod) -> ExceptionRequest | None:
+    if period.pk is None:
+        return None
+    return (
+        ExceptionRequest.objects.filter(
+            village=village, period=period, state=ExceptionRequest.State.REQUESTED
+        )
+        .order_by("-requested_at")
+        .first()
     )

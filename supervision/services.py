@@ -25,6 +25,7 @@ from governance.versioning import StaleRecord
 from supervision import rules
 from supervision.models import (
     AREA_FIELDS,
+    ExceptionRequest,
     Kind,
     LockException,
     Rectification,
@@ -63,6 +64,10 @@ NOT_REVIEWER = gettext_noop("只有县级审核人员可以审核监督报告或
 EXCEPTION_NOT_NEEDED = gettext_noop("%(period)s尚未锁定，无需开放例外。")
 EXCEPTION_EXISTS = gettext_noop("该村%(period)s已开放例外。")
 EXCEPTION_REASON_REQUIRED = gettext_noop("开放例外须填写原因。")
+REQUEST_REASON_REQUIRED = gettext_noop("申请开放须填写理由。")
+REQUEST_EXISTS = gettext_noop("该村%(period)s已申请开放，等待县级审批。")
+REQUEST_DECIDED = gettext_noop("该申请已审批（%(state)s）。")
+REFUSAL_REASON_REQUIRED = gettext_noop("不同意须填写原因。")
 
 
 def may_edit_in(user, village: Village) -> bool:
@@ -84,6 +89,7 @@ def lock_message(*, village: Village, period: ReportingPeriod) -> str:
     from supervision.selectors import county_officials_for
 
     names = "、".join(u.get_full_name() or u.username for u in county_officials_for(village)[:5])
+    period = period.for_village(village)
     return _(PERIOD_LOCKED) % {
         "period": period.label,
         "locks_on": period.locks_on.isoformat(),
@@ -96,9 +102,10 @@ def lock_message(*, village: Village, period: ReportingPeriod) -> str:
 def period_lock_reason(
     *, village: Village, period: ReportingPeriod, today: dt.date | None = None
 ) -> str | None:
-    """Why the period is closed to the township for this village, or None when it is open."""
+    """Why the period is closed to the township for this village, or None when it is open (the
+    village's county's lock date: ``ReportingPeriod.for_county``)."""
     today = today or timezone.localdate()
-    if not period.is_locked(today):
+    if not period.for_village(village).is_locked(today):
         return None
     if period.pk and LockException.objects.filter(village=village, period=period).exists():
         return None
@@ -123,6 +130,7 @@ def period_ensure(*, kind: str, year: int, number: int) -> ReportingPeriod:
         period = ReportingPeriod.build(kind, year, number)
         period.full_clean(exclude=["deadline"])
         period.save()
+        county_deadlines_write(period)
     return period
 
 
@@ -453,7 +461,7 @@ def lock_exception_open(
     if not (reason or "").strip():
         raise ValidationError({"reason": _(EXCEPTION_REASON_REQUIRED)})
     period = period_ensure(kind=kind, year=year, number=number)
-    if not period.is_locked(today):
+    if not period.for_village(village).is_locked(today):
         raise ValidationError(_(EXCEPTION_NOT_NEEDED) % {"period": period.label})
     if LockException.objects.filter(village=village, period=period).exists():
         raise ValidationError(_(EXCEPTION_EXISTS) % {"period": period.label})
@@ -463,13 +471,176 @@ def lock_exception_open(
 
 
 @transaction.atomic
+def exception_request_create(
+    *,
+    village: Village,
+    kind: str,
+    year: int,
+    number: int,
+    user: User,
+    reason: str,
+    today: dt.date | None = None,
+) -> ExceptionRequest:
+    """Township staff ask the county to reopen a locked period for one of their villages (申请开放)."""
+    today = today or timezone.localdate()
+    _require_editor(user, village)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _(REQUEST_REASON_REQUIRED)})
+    period = period_ensure(kind=kind, year=year, number=number)
+    if not period.for_village(village).is_locked(today):
+        raise ValidationError(_(EXCEPTION_NOT_NEEDED) % {"period": period.label})
+    if LockException.objects.filter(village=village, period=period).exists():
+        raise ValidationError(_(EXCEPTION_EXISTS) % {"period": period.label})
+    pending = ExceptionRequest.objects.select_for_update().filter(
+        village=village, period=period, state=ExceptionRequest.State.REQUESTED
+    )
+    if pending.exists():
+        raise ValidationError(_(REQUEST_EXISTS) % {"period": period.label})
+    request = ExceptionRequest(village=village, period=period, reason=reason.strip(), requested_by=user)
+    save_checked(request)
+    return request
+
+
+def _lock_request(request: ExceptionRequest, user: User) -> ExceptionRequest:
+    _require_reviewer(user, request.village)
+    current = (
+        ExceptionRequest.objects.select_for_update().select_related("period", "village").get(pk=request.pk)
+    )
+    if current.state != ExceptionRequest.State.REQUESTED:
+        raise ValidationError(_(REQUEST_DECIDED) % {"state": current.get_state_display()})
+    return current
+
+
+@transaction.atomic
+def exception_request_grant(
+    *, request: ExceptionRequest, user: User, today: dt.date | None = None
+) -> LockException:
+    """requested → granted: the county official opens the exception the township asked for."""
+    current = _lock_request(request, user)
+    period = current.period
+    exception = lock_exception_open(
+        village=current.village,
+        kind=period.kind,
+        year=period.year,
+        number=period.number,
+        user=user,
+        reason=current.reason,
+        today=today,
+    )
+    current.state = ExceptionRequest.State.GRANTED
+    current.decided_by = user
+    current.decided_at = timezone.now()
+    save_checked(current)
+    return exception
+
+
+@transaction.atomic
+def exception_request_refuse(*, request: ExceptionRequest, user: User, reason: str) -> ExceptionRequest:
+    """requested → refused with a reason; the period stays locked for the village."""
+    _require_reviewer(user, request.village)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _(REFUSAL_REASON_REQUIRED)})
+    current = _lock_request(request, user)
+    current.state = ExceptionRequest.State.REFUSED
+    current.refusal_reason = reason.strip()
+    current.decided_by = user
+    current.decided_at = timezone.now()
+    save_checked(current)
+    return current
+
+
+POLICY_PERIOD_REPORTED = gettext_noop(
+    "%(period)s已有报告，不能从 %(date)s 起改变它的截止日期：请选择该期次之后的日期。"
+)
+
+
+@transaction.atomic
 def policy_update(*, user: User, **fields) -> ReportingPolicy:
-    """Admins edit the calendar defaults (the admin's form ends up here too)."""
-    policy = ReportingPolicy.current()
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    save_checked(policy)
+    """Admins edit the deployment default from today (a new row from today, history kept)."""
+    current = ReportingPolicy.current()
+    values = {**current.values(), **fields}
+    return policy_schedule(user=user, county=None, effective_from=timezone.localdate(), **values)
+
+
+@transaction.atomic
+def policy_schedule(
+    *, user: User, county, effective_from: dt.date, today: dt.date | None = None, seen=None, **values
+) -> ReportingPolicy:
+    """``county``'s reporting calendar (None: the default) from ``effective_from`` (today or later).
+
+    It applies to the periods starting on or after that date. Periods of those already created get
+    the new dates for the county only when none of the county's villages has a report in them
+    (refused otherwise): a report keeps the due date it was made under."""
+    from django.core.exceptions import PermissionDenied
+
+    from governance.policy import may_set
+    from supervision.models import PeriodDeadline  # noqa: F401  (kept with the period)
+
+    today = today or timezone.localdate()
+    county_id = getattr(county, "pk", county)
+    if not may_set(user, county_id):
+        raise PermissionDenied
+    ReportingPolicy(effective_from=effective_from).check_not_backdated(today)
+    later = list(ReportingPeriod.objects.select_for_update().filter(start__gte=effective_from or today))
+    if effective_from is not None and later:
+        made = Report.objects.filter(period__in=later)
+        if county_id:
+            made = made.filter(township__county_id=county_id)
+        first = made.select_related("period").order_by("period__start").first()
+        if first is not None:
+            raise ValidationError(
+                {
+                    "effective_from": _(POLICY_PERIOD_REPORTED)
+                    % {"period": first.period.label, "date": effective_from.isoformat()}
+                }
+            )
+    policy = policy_schedule_row(
+        user=user, county=county, effective_from=effective_from, values=values, today=today, seen=seen
+    )
+    for period in later:
+        if county_id is None:
+            default = ReportingPeriod.build(period.kind, period.year, period.number)
+            period.due_date, period.locks_on = default.due_date, default.locks_on
+            period.full_clean(exclude=["deadline"])
+            period.save()
+            county_deadlines_write(period)
+        else:
+            county_deadlines_write(period, county_ids=[county_id])
     return policy
+
+
+def policy_schedule_row(**kwargs):
+    from governance.policy import schedule
+
+    return schedule(ReportingPolicy, **kwargs)
+
+
+def county_deadlines_write(period: ReportingPeriod, county_ids=None) -> None:
+    """Keep ``PeriodDeadline`` rows for the counties whose calendar in force on the period's first
+    day differs from the period's own dates (and none for the others)."""
+    from supervision.models import PeriodDeadline
+
+    if county_ids is None:
+        county_ids = set(
+            ReportingPolicy.objects.filter(county__isnull=False, effective_from__lte=period.start)
+            .values_list("county_id", flat=True)
+            .distinct()
+        ) | set(PeriodDeadline.objects.filter(period=period).values_list("county_id", flat=True))
+    for county_id in county_ids:
+        policy = ReportingPolicy.effective(county_id, on=period.start)
+        built = ReportingPeriod.build(period.kind, period.year, period.number, policy)
+        if (built.due_date, built.locks_on) == (period.due_date, period.locks_on):
+            PeriodDeadline.objects.filter(period=period, county_id=county_id).delete()
+            continue
+        row = PeriodDeadline.objects.filter(period=period, county_id=county_id).first() or PeriodDeadline(
+            period=period, county_id=county_id
+        )
+        row.due_date, row.locks_on = built.due_date, built.locks_on
+        row.save()
+    flag = PeriodDeadline.objects.filter(period=period).exists()
+    if flag != period.county_calendars:
+        ReportingPeriod.objects.filter(pk=period.pk).update(county_calendars=flag)
+        period.county_calendars = flag
 
 
 def periods_ensure(*, today: dt.date) -> list[ReportingPeriod]:

@@ -17,6 +17,11 @@ urlpatterns = [
     path("r/<uuid:public_id>/items/<uuid:item_id>/close/", views.item_close, name="item_close"),
     path("r/<uuid:public_id>/items/<uuid:item_id>/correct/", views.item_correct, name="item_correct"),
     path("exceptions/<division:code>/<str:period_key>/", views.exception_open, name="exception_open"),
+    path(
+        "exceptions/<division:code>/<str:period_key>/request/",
+        views.exception_request,
+        name="exception_request",
+    ),
     path("grid/", views.grid_default, name="grid_default"),
     path("grid/<division:code>/<int:year>/<int:month>/", views.grid, name="grid"),
     path("health/<division:code>/", views.health, name="health"),

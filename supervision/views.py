@@ -414,6 +414,50 @@ def exception_open(request, code, period_key):
     return redirect(target if safe else "supervision:index")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@editor_required
+def exception_request(request, code, period_key):
+    """申请开放: township staff ask the county to reopen a locked period for one of their villages.
+    The county official grants or refuses it from the review queue (/review/)."""
+    village = get_visible_or_404(villages_visible_to(request.user), code=code)
+    period = selectors.period_from_key(period_key)
+    parsed = ReportingPeriod.parse_key(period_key)
+    if parsed is None:
+        raise Http404
+    kind, year, number = parsed
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exception_request_create(
+                village=village,
+                kind=kind,
+                year=year,
+                number=number,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已提交开放申请，等待县级审核人员审批。"))
+            return redirect("supervision:exception_request", village.code, period_key)
+    period = period or ReportingPeriod.build(kind, year, number)
+    context = {
+        "village": village,
+        "period": period,
+        "form": form,
+        "lock_reason": services.period_lock_reason(village=village, period=period),
+        "pending": selectors.open_request_for(village=village, period=period),
+        "requests": list(
+            selectors.exception_requests_visible_to(request.user)
+            .filter(village=village, period__kind=kind, period__year=year, period__number=number)
+            .select_related("decided_by")
+            .order_by("-requested_at")[:10]
+        ),
+    }
+    return render(request, "supervision/exception_request.html", context, status=form_status(form))
+
+
 @require_safe
 @login_required
 def grid_default(request):
@@ -423,7 +467,12 @@ def grid_default(request):
     township = townships.filter(code=request.GET.get("township") or "").first() or townships.first()
     if township is None:
         raise Http404
-    parsed = ReportingPeriod.parse_key(request.GET.get("period") or "")
+    raw = request.GET.get("period") or ""
+    parsed = ReportingPeriod.parse_key(raw)
+    if raw and parsed is None:  # a shared link with a malformed period: say so, never guess
+        from governance.periods import BAD_PERIOD
+
+        return render(request, "400.html", {"message": str(BAD_PERIOD) % {"key": raw[:40]}}, status=400)
     if parsed and parsed[0] == Kind.MONTHLY:
         year, month = parsed[1], parsed[2]
     else:
@@ -437,9 +486,18 @@ def grid(request, code, year, month):
     township = get_visible_or_404(townships_visible_to(request.user), code=code)
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
-    period = selectors.period_get(Kind.MONTHLY, year, month)
+    # The township's county's due and lock dates (its own calendar when it has one).
+    period = selectors.period_get(Kind.MONTHLY, year, month).for_county(township.county_id)
     today = timezone.localdate()
     rows = selectors.month_grid(township=township, period=period)
+    # The dashboard's drill-down: the villages behind its 未报 / 完整率 and 及时率 figures.
+    shown = "missing" if request.GET.get("missing") else "late" if request.GET.get("late") else ""
+    if shown == "missing":
+        rows = [row for row in rows if row.first_submitted_at is None]
+    elif shown == "late":
+        rows = [
+            row for row in rows if row.first_submitted_at is None or row.first_submitted_at >= period.deadline
+        ]
     locked = period.is_locked(today)
     prev_y, prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
     next_y, next_m = (year, month + 1) if month < 12 else (year + 1, 1)
@@ -457,6 +515,7 @@ def grid(request, code, year, month):
         "prev": (prev_y, prev_m),
         "next": (next_y, next_m) if dt.date(next_y, next_m, 1) <= today else None,
         "townships": townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code"),
+        "shown": shown,
         "period_picker": PeriodSelect(kinds=(Kind.MONTHLY,)).render(
             "period", period.key, {"id": "id_period"}
         ),

@@ -118,12 +118,14 @@ ADMIN_ADD_REFUSED = {
     "standards.adoption",
     "standards.adoptionattachment",
     "standards.review",
+    "supervision.perioddeadline",  # written by the calendar services (supervision/services.py)
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
 }
-# One-row settings: a second row cannot be added once the first exists.
-ADMIN_SINGLETONS = {"cadres.reservequota", "decisions.decisionpolicy", "supervision.reportingpolicy"}
+# One-row settings: a second row cannot be added once the first exists. (None left: the local
+# policies are rows per county and date, governance/policy.py.)
+ADMIN_SINGLETONS: set[str] = set()
 
 
 def expected_admin_status(model, page: str) -> int:

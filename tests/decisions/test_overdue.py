@@ -26,10 +26,18 @@ def test_a_resolution_is_overdue_once_the_notice_period_after_the_vote_has_passe
     assert (overdue_kind(resolved, today) == "resolution") is late
 
 
-def test_the_resolution_period_follows_the_policy(resolved):
-    DecisionPolicy.objects.update_or_create(pk=1, defaults={"notice_period_days": 15})
-    assert overdue_kind(resolved, resolved.resolved_on + dt.timedelta(days=8)) == ""
+def test_the_resolution_period_follows_the_policy_in_force_when_the_vote_was_recorded(matter_at, village):
+    DecisionPolicy.objects.create(county=village.township.county, effective_from=TODAY, notice_period_days=15)
+    resolved = matter_at(StepKind.RESOLVE)
+    assert overdue_kind(resolved, resolved.resolved_on + dt.timedelta(days=15)) == ""
     assert overdue_kind(resolved, resolved.resolved_on + dt.timedelta(days=16)) == "resolution"
+
+
+def test_a_later_policy_change_leaves_a_recorded_resolution_period(resolved, village):
+    # Recorded under the default 7 days; the county then lengthens it to 15 from today.
+    DecisionPolicy.objects.create(county=village.township.county, effective_from=TODAY, notice_period_days=15)
+    assert overdue_kind(resolved, resolved.resolved_on + dt.timedelta(days=7)) == ""
+    assert overdue_kind(resolved, resolved.resolved_on + dt.timedelta(days=8)) == "resolution"
 
 
 def test_a_disclosed_resolution_is_not_overdue(matter_at):

@@ -5,6 +5,8 @@ supervision report is corrected by its township with a reason, seen by the count
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -15,7 +17,14 @@ from playwright.sync_api import expect
 
 from governance.corrections import TEXT_KEY, Correction
 from supervision import services
-from supervision.models import Kind, Rectification, RectificationCorrection, Report, ReportCorrection
+from supervision.models import (
+    Kind,
+    Rectification,
+    RectificationCorrection,
+    Report,
+    ReportCorrection,
+    local_day_end,
+)
 from tests.helpers import database_unchanged
 from tests.supervision.conftest import local
 from tests.supervision.factories import PeriodFactory, ReportFactory
@@ -294,7 +303,17 @@ def test_the_migration_keeps_text_corrections_as_one_line(staff, village):
     executor.migrate(before)
     try:
         old = executor.loader.project_state(before).apps
-        period = PeriodFactory(kind=Kind.MONTHLY, year=2025, number=3)  # unchanged by 0003
+        # The period through the old state's model too: today's has columns added later (0005).
+        period = old.get_model("supervision", "ReportingPeriod").objects.create(
+            kind=Kind.MONTHLY,
+            year=2025,
+            number=3,
+            start=dt.date(2025, 3, 1),
+            end=dt.date(2025, 3, 31),
+            due_date=dt.date(2025, 4, 5),
+            deadline=local_day_end(dt.date(2025, 4, 5)),
+            locks_on=dt.date(2025, 5, 5),
+        )
         report = old.get_model("supervision", "Report").objects.create(
             village_id=village.pk, township_id=village.township_id, period_id=period.pk
         )

@@ -74,7 +74,10 @@ def test_every_page_runs_a_fixed_number_of_queries_for_an_official(
     official_client, county, township, village, size, django_assert_max_num_queries
 ):
     _data(county, township, village, size)
-    _check(official_client, _pages(village, township), django_assert_max_num_queries)
+    # One more for a county official: the navigation counts the review queue (governance/review.py).
+    # A page that renders no navigation (an export) keeps one query of slack.
+    pages = {url: bound + 1 for url, bound in _pages(village, township).items()}
+    _check(official_client, pages, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize("size", SIZES)

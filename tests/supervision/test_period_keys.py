@@ -58,7 +58,10 @@ def test_an_exception_for_an_impossible_year_is_not_found(official_client, villa
     assert response.status_code == 404
 
 
-def test_the_grid_picker_falls_back_to_the_month_being_collected(staff_client, township):
+def test_the_grid_picker_refuses_an_impossible_month_with_a_sentence(staff_client, township):
+    """[8/10]: an unknown or malformed period in the URL answers 400 with a sentence, not a silent
+    jump to another month (a shared link must not show a different month than it names)."""
     response = staff_client.get(url("grid_default"), {"period": "9999-12"})
-    assert response.status_code == 302
-    assert "/9999/" not in response["Location"]
+    assert response.status_code == 400
+    assert "9999-12" in response.content.decode() or "期次" in response.content.decode()
+    assert staff_client.get(url("grid_default")).status_code == 302  # no period: the month being collected

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from supervision.models import Kind, ReportingPeriod, ReportingPolicy
 from supervision.selectors import latest_due_month, recent_months
@@ -97,22 +98,37 @@ def test_the_admin_lists_every_supervision_model(admin_client_, report, page):
 
 
 def test_admins_edit_the_reporting_calendar_in_the_admin(admin_client_):
+    """A default row from a date: the periods starting then take it, earlier ones keep theirs."""
+    today = timezone.localdate()
+    start = (today.replace(day=28) + dt.timedelta(days=5)).replace(day=1)  # the 1st of next month
+    fields = {
+        "monthly_due_day": 8,
+        "quarterly_due_day": 12,
+        "annual_due_month": 2,
+        "annual_due_day": 15,
+        "lock_after_days": 20,
+        "remind_before_days": 3,
+        "escalate_after_days": 10,
+        "reminder_lookback_days": 60,
+    }
     response = admin_client_.post(
-        "/admin/supervision/reportingpolicy/add/",
-        {
-            "monthly_due_day": 8,
-            "quarterly_due_day": 12,
-            "annual_due_month": 2,
-            "annual_due_day": 15,
-            "lock_after_days": 20,
-            "remind_before_days": 3,
-            "escalate_after_days": 10,
-            "reminder_lookback_days": 60,
-        },
+        "/admin/supervision/reportingpolicy/add/", {**fields, "effective_from": start.isoformat()}
     )
     assert response.status_code == 302
-    assert ReportingPeriod.build(Kind.ANNUAL, 2025, 1).due_date == dt.date(2026, 2, 15)
-    assert ReportingPeriod.build(Kind.MONTHLY, 2025, 3).locks_on == dt.date(2025, 4, 28)
+    next_month = ReportingPeriod.build(Kind.MONTHLY, start.year, start.month)
+    assert next_month.due_date == (next_month.end + dt.timedelta(days=1)).replace(day=8)
+    assert next_month.locks_on == next_month.due_date + dt.timedelta(days=20)
+    assert ReportingPeriod.build(Kind.ANNUAL, start.year + 1, 1).due_date == dt.date(start.year + 2, 2, 15)
+    this_month = ReportingPeriod.build(Kind.MONTHLY, today.year, today.month)
+    assert this_month.due_date.day == 5  # DESIGN's default, untouched
+    # Backdated: refused with the message, nothing saved.
+    response = admin_client_.post(
+        "/admin/supervision/reportingpolicy/add/",
+        {**fields, "effective_from": (today - dt.timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 200
+    assert "生效日期不能早于今天" in response.content.decode()
+    assert ReportingPolicy.objects.count() == 1
 
 
 D = dt.date

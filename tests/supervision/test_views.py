@@ -519,11 +519,11 @@ def test_the_dashboard_shows_completeness(official_client, township, other_towns
     VillageFactory(township=other_township)
     panel = section(official_client.get(reverse("dashboard")).content.decode(), "监督报告完整率与及时率")
     assert "2025年3月月报" in panel
-    # township, expected, completeness, timeliness
+    # township, expected, submitted, missing, completeness, timeliness ([8/10]: worst first)
     rule = "completeness = submitted / expected, timeliness = on time / expected (DESIGN §5)"
-    assert row_starting(panel, "姑咱镇") == ["姑咱镇", "4", "50.0%", "25.0%"], rule
-    assert row_starting(panel, "新都桥镇") == ["新都桥镇", "2", "50.0%", "50.0%"], rule
-    assert row_starting(panel, "合计") == ["合计", "6", "50.0%", "33.3%"], rule
+    assert row_starting(panel, "姑咱镇") == ["姑咱镇", "4", "2", "2", "50.0%", "25.0%"], rule
+    assert row_starting(panel, "新都桥镇") == ["新都桥镇", "2", "1", "1", "50.0%", "50.0%"], rule
+    assert row_starting(panel, "合计") == ["合计", "6", "3", "3", "50.0%", "33.3%"], rule
 
 
 def test_the_home_page_lists_due_reports(staff_client, village, township, march, april_20):

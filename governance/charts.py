@@ -1,0 +1,139 @@
+"""Server-rendered SVG charts for the dashboards: no JavaScript, no dependency, printable.
+
+A chart is computed here (geometry in plain numbers) and drawn by a template
+(``includes/chart_bar.html``, ``includes/chart_line.html``) as inline SVG. The Content-Security-Policy
+forbids inline ``style`` attributes and scripts, so colours come from classes in static/css
+(``.chart .bad`` …) and sizes from SVG presentation attributes (``x``, ``width``…), which CSP allows.
+Every chart carries a ``<title>`` and an ``aria-label`` and is shown with a text table of the same
+figures (screen readers, export). Why not pygal: the portal runs offline, pygal's output uses inline
+styles and scripts the CSP refuses, and the two charts needed are this 100-line module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Completeness and timeliness thresholds (percent): below BAD is red, below WARN amber, else green.
+BAD_BELOW = 80
+WARN_BELOW = 95
+
+WIDTH = 640
+LABEL_WIDTH = 150
+VALUE_WIDTH = 70
+BAR_HEIGHT = 18
+BAR_GAP = 6
+
+
+def level(value, *, bad: float = BAD_BELOW, warn: float = WARN_BELOW, higher_is_better: bool = True) -> str:
+    """The colour class of a figure: ``bad`` (< bad), ``warn`` (< warn), ``ok``; ``none`` without one.
+    With ``higher_is_better=False`` (overdue counts) the comparison is reversed: > bad, > warn."""
+    if value is None:
+        return "none"
+    value = Decimal(str(value))
+    if higher_is_better:
+        return "bad" if value < bad else "warn" if value < warn else "ok"
+    return "bad" if value > bad else "warn" if value > warn else "ok"
+
+
+def worst_first(rows, value, *, higher_is_better: bool = True, name=lambda row: ""):
+    """Rows sorted worst first: lowest value (highest when lower is better), rows without a figure last."""
+
+    def key(row):
+        figure = value(row)
+        if figure is None:
+            return (1, 0, name(row))
+        return (0, figure if higher_is_better else -figure, name(row))
+
+    return sorted(rows, key=key)
+
+
+# An admin's dashboard covers the province (3,100 townships): its charts and tables show the worst
+# rows only, the export every row (bench/README.md, [8/10] speed at province size).
+ADMIN_ROWS = 30
+
+
+def shown_rows(rows, *, many_counties: bool):
+    """The rows a dashboard panel draws: all of them for a county or township, the ADMIN_ROWS worst
+    (``rows`` already sorted worst first) across the province for an admin."""
+    return rows[:ADMIN_ROWS] if many_counties else rows
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float | None
+    text: str
+    css: str
+    href: str = ""
+    y: float = 0
+    width: float = 0
+
+
+@dataclass
+class BarChart:
+    title: str
+    bars: list[Bar]
+    maximum: float = 100
+    height: float = 0
+    label_width: int = LABEL_WIDTH
+    plot_width: int = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    width: int = WIDTH
+    marks: list[tuple[float, str]] = field(default_factory=list)  # (x, text) of threshold lines
+
+
+def bar_chart(title: str, bars: list[Bar], *, maximum: float | None = None, thresholds=()) -> BarChart:
+    """Horizontal bars in the given order; ``maximum`` defaults to the largest value (100 for rates)."""
+    top = maximum or max((float(b.value) for b in bars if b.value is not None), default=0) or 1
+    chart = BarChart(title=title, bars=bars, maximum=top)
+    for index, bar in enumerate(bars):
+        bar.y = index * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+        bar.width = round(chart.plot_width * min(float(bar.value or 0), top) / top, 1)
+    chart.height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    chart.marks = [(round(LABEL_WIDTH + chart.plot_width * t / top, 1), f"{t:g}") for t in thresholds]
+    return chart
+
+
+@dataclass
+class Point:
+    label: str
+    value: float | None
+    text: str
+    x: float = 0
+    y: float = 0
+
+
+@dataclass
+class LineChart:
+    title: str
+    points: list[Point]
+    path: str = ""
+    width: int = WIDTH
+    height: int = 200
+    top: int = 10
+    bottom: int = 170
+    left: int = 40
+    right: int = WIDTH - 10
+    grid: list[tuple[float, str]] = field(default_factory=list)
+
+
+def line_chart(title: str, points: list[Point], *, maximum: float = 100) -> LineChart:
+    """A 0–``maximum`` line over equally spaced points (a 12-month trend); gaps where a value is None."""
+    chart = LineChart(title=title, points=points)
+    span = chart.right - chart.left
+    step = span / max(len(points) - 1, 1)
+    parts, pen_down = [], False
+    for index, point in enumerate(points):
+        point.x = round(chart.left + index * step, 1)
+        if point.value is None:
+            pen_down = False
+            continue
+        point.y = round(chart.bottom - (chart.bottom - chart.top) * float(point.value) / maximum, 1)
+        parts.append(f"{'L' if pen_down else 'M'}{point.x},{point.y}")
+        pen_down = True
+    chart.path = " ".join(parts)
+    chart.grid = [
+        (round(chart.bottom - (chart.bottom - chart.top) * mark / maximum, 1), f"{mark:g}")
+        for mark in (0, maximum / 2, maximum)
+    ]
+    return chart
