@@ -64,6 +64,15 @@ DATA = [
     "村务公开栏",
     "已按决议完成。",
     "简体中文",
+    # Reference data a county keeps (duty kinds seeded by cadres migration 0005), not interface text.
+    "政策宣传岗",
+    "宣传党的政策和惠民政策",
+    "环境监督岗",
+    "监督村容村貌和生态环境",
+    "矛盾调解岗",
+    "参与邻里纠纷调解",
+    "民情收集岗",
+    "收集群众意见建议",
 ]
 
 
