@@ -133,6 +133,8 @@ def build_records() -> None:
         )
         print(f"supervision reports: {cur.rowcount:,}")
         # People: PEOPLE_PER_VILLAGE in each village; posts: the three heads and four members.
+        # Reserve cadres: three in four villages of five (3512 met), six in some (too many), none in
+        # the rest; memberships: MEMBERS_PER_BRANCH people of each village in its branch.
         cur.execute(
             """
             INSERT INTO cadres_person (public_id, name, sex, ethnicity, birth_date, education, phone,
@@ -160,8 +162,8 @@ def build_records() -> None:
                    (ARRAY['recommended','reviewed','decided'])[1 + pe.id %% 3],
                    make_date(%(year)s, 1, 15), 'in_reserve', '', '', pe.id, pe.home_village_id
             FROM cadres_person pe
-            WHERE pe.name IN ('村民' || pe.home_village_id || '-10', '村民' || pe.home_village_id || '-11')
-              AND pe.home_village_id %% 5 <> 0;
+            WHERE pe.home_village_id %% 5 <> 0 AND (split_part(pe.name, '-', 2) IN ('9', '10', '11')
+                   OR (pe.home_village_id %% 7 = 0 AND split_part(pe.name, '-', 2) IN ('12', '14', '15')));
             INSERT INTO cadres_membership (public_id, joined_on, joined_how, from_place, left_how,
                 to_place, note, branch_id, person_id)
             SELECT gen_random_uuid(), DATE '1990-01-01' + (pe.id %% 10000)::int, 'registered', '', '', '',

@@ -514,7 +514,10 @@ def grid(request, code, year, month):
         "may_review": can_review(request.user),
         "prev": (prev_y, prev_m),
         "next": (next_y, next_m) if dt.date(next_y, next_m, 1) <= today else None,
-        "townships": townships_visible_to(request.user).filter(valid_to__isnull=True).order_by("code"),
+        # The township's own county only: an admin's province is 3,100 townships (bench/README.md).
+        "townships": townships_visible_to(request.user)
+        .filter(valid_to__isnull=True, county_id=township.county_id)
+        .order_by("code"),
         "shown": shown,
         "period_picker": PeriodSelect(kinds=(Kind.MONTHLY,)).render(
             "period", period.key, {"id": "id_period"}
