@@ -15,6 +15,7 @@ from branches.models import BranchEnterprise, BranchVillage, Enterprise
 from governance.roles import can_edit_records, sees_everything
 from governance.scoping import jurisdiction_q, scope
 from villages.models import PartyBranch, Township, Village
+from villages.selectors import may_edit_branch
 
 
 def branch_visibility_q(user) -> Q:
@@ -46,9 +47,8 @@ def with_links(queryset: QuerySet[PartyBranch]) -> QuerySet[PartyBranch]:
     )
 
 
-def may_edit(user, branch: PartyBranch) -> bool:
-    """Only the owner township's staff write a branch (others who read it get 403)."""
-    return can_edit_records(user) and user.township_id == branch.township_id
+# Only the owner township's staff write a branch (others who read it get 403): one rule, in villages.
+may_edit = may_edit_branch
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
@@ -102,4 +102,19 @@ def summary_by_township(user, *, on: dt.date) -> QuerySet[Township]:
         .filter(valid_to__isnull=True)
         .annotate(**counts, total=Count("branches", filter=current))
         .order_by("code")
+    )
+
+
+def flagged_by_township(user, *, on: dt.date) -> dict[int, int]:
+    """Owner township pk → how many of its current branches the user reads break the committee rules
+    (DESIGN §3/§5, computed by cadres from the member records), in one query."""
+    from cadres.selectors import annotate_branch_rules
+
+    current = branches_visible_to(user).filter(current_q(on))
+    return dict(
+        annotate_branch_rules(current, on=on)
+        .filter(committee_ok=False)
+        .order_by()
+        .values_list("township_id")
+        .annotate(n=Count("pk"))
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from branches.filters import BranchFilter
 from branches.forms import BranchEndForm, BranchForm, EnterpriseForm
 from branches.selectors import (
     branches_visible_to,
-    current_q,
+    flagged_by_township,
     may_edit,
     summary_by_township,
     with_links,
@@ -208,15 +207,7 @@ def summary(request):
     committees break the rules; every figure links to the filtered register."""
     today = timezone.localdate()
     townships = list(summary_by_township(request.user, on=today))
-    flagged = dict(
-        annotate_branch_rules(
-            PartyBranch.objects.filter(current_q(today), township__in=[t.pk for t in townships]), on=today
-        )
-        .filter(committee_ok=False)
-        .order_by()
-        .values_list("township_id")
-        .annotate(n=Count("pk"))
-    )
+    flagged = flagged_by_township(request.user, on=today)
     kinds = PartyBranch.Kind.choices
     rows = []
     totals = {value: 0 for value, _label in kinds}

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -26,14 +25,15 @@ from cadres.membership_forms import (
     RegisterForm,
     TransferForm,
 )
-from cadres.models import DutyAssignment, DutyKind, LeaveKind
+from cadres.models import DutyKind, LeaveKind
+from cadres.selectors import with_duty_this_year
 from cadres.views import _confirm_page, _confirm_step, _dry_run, _form_page, _save
 from governance.listing import filtered_list
 from governance.permissions import editor_required
-from governance.roles import can_edit_records, can_review, sees_everything
-from governance.scoping import get_visible_or_404, scope
+from governance.roles import can_review, sees_everything
+from governance.scoping import get_visible_or_404
 from governance.versioning import form_status
-from villages.models import PartyBranch
+from villages.selectors import branches_visible_to, may_edit_branch
 
 DUTY_KINDS_DENIED = gettext_lazy("只有县级审核人员和系统管理员可以维护党员岗位类型。")
 
@@ -46,14 +46,8 @@ def branch_url(branch) -> str:
         return f"{reverse('cadres:member_list')}?branch={branch.public_id}"
 
 
-def may_edit_members(user, branch) -> bool:
-    """Members of a branch are recorded by the staff of the township that owns it."""
-    return can_edit_records(user) and user.township_id == branch.township_id
-
-
-def with_duty_this_year(queryset, year: int):
-    duty = DutyAssignment.objects.filter(membership=OuterRef("pk"), year=year).values("kind__name")[:1]
-    return queryset.annotate(duty_this_year=Subquery(duty))
+# Members of a branch are recorded by the staff of the township that owns it (villages' rule).
+may_edit_members = may_edit_branch
 
 
 def _own_membership(request, public_id):
@@ -86,7 +80,7 @@ def member_list(request):
 def member_register(request, public_id):
     """A full member joins the branch (建档登记, or 转入 from outside the county)."""
     branch = get_visible_or_404(
-        scope(PartyBranch.objects.select_related("township"), request.user, township_path="township"),
+        branches_visible_to(request.user),
         public_id=public_id,
     )
     form = RegisterForm(request.POST or None, user=request.user)

@@ -154,9 +154,10 @@ def branch_panel(*, branch, user):
     the village's branch and supervision committees, recent departures, and the member actions for
     the owner township's staff. Bounded queries whatever the branch's size."""
     from cadres.membership import branch_rule_issues, with_person_visible, without_office_q
-    from cadres.membership_views import may_edit_members, with_duty_this_year
+    from cadres.membership_views import may_edit_members
     from cadres.models import Committee, Membership, active_on_q, membership_on_q
     from cadres.models import Post as PostModel
+    from cadres.selectors import with_duty_this_year
 
     today = timezone.localdate()
     members = list(

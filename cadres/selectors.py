@@ -312,6 +312,14 @@ def reveals_visible_to(user) -> QuerySet[IdNumberReveal]:
 
 
 # Party membership and committee rules ([7/10]): implemented in cadres/membership.py.
+def with_duty_this_year(queryset, year: int):
+    """Memberships with the name of their duty post (无职党员设岗定责) of ``year``, in the same query."""
+    from cadres.models import DutyAssignment
+
+    duty = DutyAssignment.objects.filter(membership=OuterRef("pk"), year=year).values("kind__name")[:1]
+    return queryset.annotate(duty_this_year=Subquery(duty))
+
+
 from cadres.membership import (  # noqa: E402, F401
     annotate_branch_rules,
     branch_member_counts,

@@ -44,7 +44,7 @@ from cadres.models import (
 )
 from governance.fields import date_out_of_range
 from governance.integrity import save_checked
-from governance.roles import Role
+from governance.roles import Role, may_write_for
 from governance.versioning import lock_for_update
 
 logger = logging.getLogger(__name__)
@@ -644,7 +644,7 @@ def correctable_fields(record) -> list[str]:
 
 
 def _check_own_township(user, village) -> None:
-    if not (user.role == Role.TOWNSHIP_STAFF and user.township_id == village.township_id):
+    if not may_write_for(user, village.township_id):
         raise PermissionDenied(CORRECTION_NOT_OWN_TOWNSHIP)
 
 

@@ -15,6 +15,12 @@ def can_edit_records(user) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.TOWNSHIP_STAFF
 
 
+def may_write_for(user, township_id) -> bool:
+    """The one answer to "may this user write this township's records?": its own township staff
+    (a village's, a branch's owner's, a report's). Services refuse otherwise; pages hide the buttons."""
+    return can_edit_records(user) and township_id is not None and user.township_id == township_id
+
+
 def can_review(user) -> bool:
     """County officials approve and return submissions and edit reference data."""
     return user.is_authenticated and user.is_active and user.role == Role.COUNTY_OFFICIAL

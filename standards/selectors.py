@@ -89,9 +89,10 @@ def review_branches_for(user) -> QuerySet[PartyBranch]:
     ).order_by("name")
 
 
-def village_catalogue(village: Village) -> list[dict]:
+def village_catalogue(village: Village, compliance: ComplianceRow) -> list[dict]:
     """The village's county catalogue (active rules) by area, each rule with the village's adoption
-    (or None): two queries."""
+    (or None), and the area's rate from ``compliance`` (``village_compliance``: counted in SQL, the
+    one compliance rule): two queries."""
     rules = list(Rule.objects.filter(county_id=village.township.county_id, retired_on__isnull=True))
     adoptions = {
         a.rule_id: a
@@ -102,8 +103,7 @@ def village_catalogue(village: Village) -> list[dict]:
     groups = []
     for area in Area:
         rows = [(rule, adoptions.get(rule.pk)) for rule in rules if rule.area == area]
-        adopted = sum(1 for _rule, adoption in rows if adoption)
-        groups.append({"area": area, "rows": rows, "rate": Rate(adopted, len(rows))})
+        groups.append({"area": area, "rows": rows, "rate": compliance.areas[area]})
     return groups
 
 
@@ -304,3 +304,13 @@ def area_means(user, *, year: int) -> list[tuple[Area, Decimal | None, int]]:
 
 def review_years(user) -> list[int]:
     return list(reviews_visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def adoptable_rules(village) -> QuerySet[Rule]:
+    """The county's rules in use that ``village`` has not adopted yet (the village is already one
+    the user reads: callers take it from ``villages_visible_to``)."""
+    return (
+        Rule.objects.filter(county_id=village.township.county_id, retired_on__isnull=True)
+        .exclude(adoptions__village=village)
+        .order_by("area", "code")
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from governance import attachments
 from governance.integrity import save_checked
-from governance.roles import Role, can_edit_records, can_review
+from governance.roles import Role, can_review, may_write_for
 from governance.versioning import lock_for_update
 from standards.models import NOTE_FIELDS, SCORE_FIELDS, Adoption, AdoptionAttachment, Area, Review, Rule
 
@@ -94,7 +94,7 @@ def rule_retire(*, rule: Rule, user, on: dt.date | None = None) -> Rule:
 
 
 def _check_village_editor(user, village) -> None:
-    if not (can_edit_records(user) and user.township_id == village.township_id):
+    if not may_write_for(user, village.township_id):
         raise PermissionDenied(_(ADOPTION_NOT_YOURS))
 
 
@@ -177,7 +177,7 @@ def adoption_attach(*, adoption: Adoption, user, title: str, upload: UploadedFil
 
 
 def _check_branch_editor(user, branch) -> None:
-    if not (can_edit_records(user) and user.township_id == branch.township_id):
+    if not may_write_for(user, branch.township_id):
         raise PermissionDenied(_(REVIEW_NOT_YOURS))
 
 

@@ -22,7 +22,7 @@ from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.permissions import EDIT_DENIED, editor_required, reviewer_required
 from governance.preview import dry_run
-from governance.roles import Role, can_edit_records, can_review
+from governance.roles import Role, can_edit_records, can_review, may_write_for
 from governance.scoping import get_visible_or_404
 from governance.versioning import StaleRecord, form_status, show_stale
 from standards import selectors, services
@@ -257,14 +257,15 @@ def _village(request, code):
 
 
 def _village_page(request, village, *, form=None, status=200):
-    may_edit = can_edit_records(request.user) and request.user.township_id == village.township_id
-    catalogue = selectors.village_catalogue(village)
+    may_edit = may_write_for(request.user, village.township_id)
+    compliance = selectors.village_compliance(village)
+    catalogue = selectors.village_catalogue(village, compliance)
     if may_edit and form is None:
-        form = AdoptForm(rules=_adoptable(village))
+        form = AdoptForm(rules=selectors.adoptable_rules(village))
     context = {
         "village": village,
         "catalogue": catalogue,
-        "compliance": selectors.village_compliance(village),
+        "compliance": compliance,
         "may_edit": may_edit,
         "form": form,
         "chosen": {str(v) for v in form["rules"].value() or []}
@@ -272,14 +273,6 @@ def _village_page(request, village, *, form=None, status=200):
         else set(),
     }
     return render(request, "standards/village.html", context, status=status)
-
-
-def _adoptable(village):
-    return (
-        selectors.Rule.objects.filter(county_id=village.township.county_id, retired_on__isnull=True)
-        .exclude(adoptions__village=village)
-        .order_by("area", "code")
-    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -291,7 +284,7 @@ def village_adoptions(request, code):
         return _village_page(request, village)
     if not can_edit_records(request.user):  # other townships' villages already answered 404
         raise PermissionDenied(EDIT_DENIED)
-    form = AdoptForm(request.POST, request.FILES, rules=_adoptable(village))
+    form = AdoptForm(request.POST, request.FILES, rules=selectors.adoptable_rules(village))
     if form.is_valid():
         try:
             created = services.adoptions_record(
@@ -343,8 +336,7 @@ def _adoption(request, public_id):
 def _adoption_page(request, adoption, *, evidence_form=None, status=200):
     context = {
         "adoption": adoption,
-        "may_edit": can_edit_records(request.user)
-        and request.user.township_id == adoption.village.township_id,
+        "may_edit": may_write_for(request.user, adoption.village.township_id),
         "evidence_form": evidence_form or EvidenceForm(),
         "history": history_entries(adoption),
     }
@@ -527,7 +519,7 @@ def review_detail(request, public_id):
     review = _review(request, public_id)
     context = {
         "review": review,
-        "may_edit": can_edit_records(request.user) and request.user.township_id == review.branch.township_id,
+        "may_edit": may_write_for(request.user, review.branch.township_id),
         "may_review": can_review(request.user),
         "history": history_entries(review),
     }

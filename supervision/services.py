@@ -20,7 +20,7 @@ from governance import corrections
 from governance.corrections import changed_fields, nothing_to_correct, record_correction, require_reason
 from governance.integrity import save_checked
 from governance.models import User
-from governance.roles import can_edit_records, can_review
+from governance.roles import can_review, may_write_for
 from governance.versioning import StaleRecord
 from supervision import rules
 from supervision.models import (
@@ -72,7 +72,7 @@ REFUSAL_REASON_REQUIRED = gettext_noop("不同意须填写原因。")
 
 def may_edit_in(user, village: Village) -> bool:
     """Township staff of the village's township enter, change and correct its records."""
-    return can_edit_records(user) and user.township_id == village.township_id
+    return may_write_for(user, village.township_id)
 
 
 def _require_editor(user, village: Village) -> None:

@@ -23,6 +23,14 @@ def villages_visible_to(user) -> QuerySet[Village]:
     return scope(Village.objects.select_related("township__county"), user, township_path="township")
 
 
+def may_edit_branch(user, branch: PartyBranch) -> bool:
+    """A branch and its members are written by the staff of the township that owns it (joint
+    branches included: the townships whose villages it links only read it)."""
+    from governance.roles import may_write_for
+
+    return may_write_for(user, branch.township_id)
+
+
 def branches_visible_to(user) -> QuerySet[PartyBranch]:
     return scope(
         PartyBranch.objects.select_related("township__county", "village"), user, township_path="township"
