@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from django import template
-from django.utils.translation import gettext, gettext_noop
+
+from governance import privacy
 
 register = template.Library()
-
-# ID numbers (18 or 15 characters) and phone numbers (mobile and landline) that someone may have
-# typed into free text. Public notices must never carry them (DESIGN §4, §6), so they are blanked.
-# Mobile numbers are also caught when written in groups ("138 1234 5678", "138-1234-5678").
-_PERSONAL = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
-)
-REDACTED = gettext_noop("［已隐去］")
 
 
 @register.filter
 def redact_personal(value) -> str:
     """``value`` with ID and phone numbers replaced by a marker (for notices and the public board)."""
-    if value is None:
-        return ""
-    marker = gettext(REDACTED)
-    return _PERSONAL.sub(lambda _match: marker, str(value))
+    return privacy.redact_personal(value)
 
 
 @register.filter

@@ -20,3 +20,11 @@ def submission_token(context) -> str:
     request = context.get("request")
     token = posted_token(request) if request is not None else None
     return format_html('<input type="hidden" name="{}" value="{}">', TOKEN_FIELD, token or uuid.uuid4())
+
+
+@register.filter
+def redact_personal(value) -> str:
+    """Published text with ID and phone numbers blanked (governance.privacy)."""
+    from governance import privacy
+
+    return privacy.redact_personal(value)
