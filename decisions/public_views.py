@@ -21,6 +21,7 @@ from decisions.selectors import (
     public_years,
 )
 from decisions.views import notice_context
+from governance.hooks import render_panels
 
 
 class BoardSearchForm(forms.Form):
@@ -87,6 +88,8 @@ def board_village(request, code):
         matters = form.apply(matters)
     context = {"village": village, "search_form": form, "page_obj": _page(request, matters)}
     context["querystring"] = _querystring(request)
+    # Other apps' public records of the village (五公开 disclosures, village rules) beside the matters.
+    context["panels"] = render_panels("public_panel", village=village)
     return render(request, "decisions/public/village.html", context)
 
 

@@ -34,6 +34,11 @@ Each project app may set these attributes on its AppConfig (dotted paths or valu
   with ``action`` ``"approve"`` or ``"return"``: ``None`` when ``key`` is not the app's, else the
   app's own service runs and the success message is returned. Raises ``Http404`` for a record the
   user cannot read and ``ValidationError`` when the service refuses (e.g. a return without reason).
+- ``public_panel``: ``"app.panels.public_panel"``, called as ``public_panel(village=)`` with no user
+  (the board needs no login) and returning ``(template_name, context)`` or ``None`` for a section of
+  the village's public board page ``/public/village/<code>/``: only records meant for the public, with
+  free text passed through ``governance.privacy.redact_personal`` (template filter ``redact_personal``
+  in ``portal_forms``). The template gets the context as ``panel``.
 - ``settings_panel``: ``"app.policy_panel.settings_panel"``, called as
   ``settings_panel(user=, county=, data=)`` for a section of ``/settings/``: the app's local policy
   for ``county`` (a County, or None for the deployment default); ``data`` is the POST, addressed to
