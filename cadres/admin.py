@@ -16,7 +16,6 @@ from cadres.models import (
     ReserveCadre,
     ReserveCorrection,
     ReserveQuota,
-    ReserveTraining,
 )
 from governance.policy import CountyPolicyAdminMixin
 
@@ -91,26 +90,12 @@ class DevelopmentAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     search_fields = ("person__name", "village__name")
 
 
-class ReserveTrainingInline(RecordsViewOnly, admin.TabularInline):
-    model = ReserveTraining
-    extra = 0
-
-
 @admin.register(ReserveCadre)
 class ReserveCadreAdmin(RecordsViewOnly, SimpleHistoryAdmin):
     list_display = ("plan_year", "village", "person", "stage", "outcome")
     list_select_related = ("village", "person")
     list_filter = ("plan_year", "stage", "outcome", "village__township")
     search_fields = ("person__name", "village__name")
-    inlines = [ReserveTrainingInline]
-
-
-@admin.register(ReserveTraining)
-class ReserveTrainingAdmin(RecordsViewOnly, SimpleHistoryAdmin):
-    list_display = ("trained_on", "course", "hours", "reserve")
-    list_select_related = ("reserve__person", "reserve__village")
-    search_fields = ("course", "reserve__person__name")
-    list_filter = ("trained_on",)
 
 
 @admin.register(ReserveQuota)
@@ -165,3 +150,19 @@ class DutyKindAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------- first secretaries ([9/10])
+
+from cadres.models import Stationing, StationingCorrection  # noqa: E402
+
+
+@admin.register(Stationing)
+class StationingAdmin(RecordsViewOnly, SimpleHistoryAdmin):
+    list_display = ("village", "person", "sending_unit", "start_date", "end_date")
+    list_select_related = ("village", "person")
+    list_filter = ("village__township",)
+    search_fields = ("person__name", "village__name", "village__code", "sending_unit")
+
+
+admin.site.register(StationingCorrection, CorrectionAdmin)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -34,7 +33,6 @@ from cadres.models import (
     ReserveCadre,
     ReserveOutcome,
     ReserveStage,
-    ReserveTraining,
     Sex,
 )
 from governance.audit import acting_as
@@ -49,7 +47,6 @@ ELECTION = dt.date(2022, 3, 15)
 GIVEN = ["扎西", "卓玛", "次仁", "央金", "格桑", "拉姆", "多吉", "泽仁", "降初", "曲珍", "尼玛", "达瓦"]
 SECOND = ["示甲", "示乙", "示丙", "示丁", "示戊", "示己", "示庚", "示辛"]
 EDUCATIONS = ["junior", "senior", "senior", "college", "bachelor", "junior"]
-COURSES = ["村级事务管理", "乡村振兴政策", "集体经济发展", "农村基层党建", "村务公开与监督"]
 
 
 class _People:
@@ -353,6 +350,7 @@ def seed(*, stdout=None) -> None:
     if not villages:
         if stdout:
             stdout.write("  干部：已有数据，跳过")
+        seed_first_secretaries(stdout=stdout)
         return
     all_codes = list(
         Village.objects.filter(code__startswith="513301", valid_to__isnull=True)
@@ -390,17 +388,6 @@ def seed(*, stdout=None) -> None:
         reserve.mentor_id = reserve.mentor.pk if reserve.mentor else None
     _withdraw_some(reserves)
     bulk_create_with_history(reserves, ReserveCadre, default_user=actor)
-    trainings = [
-        ReserveTraining(
-            reserve_id=reserve.pk,
-            trained_on=dt.date(reserve.plan_year, 7, 1 + i % 28),
-            course=COURSES[i % len(COURSES)],
-            hours=Decimal(4 + (i % 3) * 4),
-        )
-        for i, reserve in enumerate(reserves)
-        if reserve.stage in (ReserveStage.DECIDED, ReserveStage.PAIRED)
-    ]
-    bulk_create_with_history(trainings, ReserveTraining, default_user=actor)
     branches = {
         branch.village_id: branch
         for branch in PartyBranch.objects.filter(kind=PartyBranch.Kind.VILLAGE, village__in=villages)
@@ -419,6 +406,7 @@ def seed(*, stdout=None) -> None:
             f"{len(evaluations)} 条两述一评，"
             f"{len(reserves)} 名后备干部"
         )
+    seed_first_secretaries(stdout=stdout)
 
 
 def _transfer_out(villages, all_codes, plain_by_village, branches) -> None:
@@ -432,3 +420,84 @@ def _transfer_out(villages, all_codes, plain_by_village, branches) -> None:
     membership_services.membership_transfer(
         membership=moving, to_branch=branches[target.pk], on=TRANSFER_DAY, note="外出务工，组织关系随迁"
     )
+
+
+# ---------------------------------------------------------------- 驻村第一书记 ([9/10])
+
+# Plainly synthetic sending units, county bureaus and prefecture (州级) units.
+SENDING_UNITS = [
+    "县委组织部",
+    "县农牧农村和科技局",
+    "县自然资源局",
+    "县教育和体育局",
+    "县卫生健康局",
+    "县交通运输局",
+    "县财政局",
+    "州级单位（州委宣传部）",
+    "州级单位（州林业和草原局）",
+    "州级单位（州发展和改革委员会）",
+]
+FIRST_SECRETARY_SINCE = [dt.date(2024, 7, 1), dt.date(2025, 3, 1), dt.date(2025, 9, 1)]
+PREVIOUS_TERM = (dt.date(2021, 7, 1), dt.date(2024, 6, 30))
+
+
+def stationed_demo_index(index: int) -> bool:
+    """Three villages in five (60%) have a first secretary: indexes 0, 1, 2 modulo 5."""
+    return index % 5 < 3
+
+
+@transaction.atomic
+def seed_first_secretaries(*, stdout=None) -> None:
+    """About 60% of Kangding's villages with a first secretary today, each a new synthetic person
+    living in a village of another township (so holding no post and no membership where stationed);
+    every fourth of them with a predecessor who left in 2024. Villages with a stationing are skipped."""
+    from cadres.models import Stationing
+
+    actor = demo_actor()
+    villages = list(
+        Village.objects.filter(code__startswith="513301", valid_to__isnull=True)
+        .select_related("township")
+        .order_by("code")
+    )
+    taken = set(Stationing.objects.values_list("village_id", flat=True))
+    rng = random.Random(9)
+    people = _People(start=Person.objects.count() + 1000)
+    rows: list[Stationing] = []
+    for index, village in enumerate(villages):
+        if village.pk in taken or not stationed_demo_index(index):
+            continue
+        # A home in another township, well away from the stationed village.
+        home = next(
+            candidate
+            for step in range(len(villages) // 2, len(villages))
+            if (candidate := villages[(index + step) % len(villages)]).township_id != village.township_id
+        )
+        since = FIRST_SECRETARY_SINCE[index % len(FIRST_SECRETARY_SINCE)]
+        if index % 4 == 0:
+            before = people.make(home, rng)
+            rows.append(
+                Stationing(
+                    person=before,
+                    village=village,
+                    sending_unit=SENDING_UNITS[(index + 3) % len(SENDING_UNITS)],
+                    start_date=PREVIOUS_TERM[0],
+                    end_date=PREVIOUS_TERM[1],
+                )
+            )
+        rows.append(
+            Stationing(
+                person=people.make(home, rng),
+                village=village,
+                sending_unit=SENDING_UNITS[index % len(SENDING_UNITS)],
+                start_date=since,
+            )
+        )
+    if not rows:
+        return
+    bulk_create_with_history(people.rows, Person, default_user=actor)
+    for row in rows:
+        row.person_id = row.person.pk
+    bulk_create_with_history(rows, Stationing, default_user=actor)
+    if stdout:
+        current = sum(1 for row in rows if row.end_date is None)
+        stdout.write(f"  驻村第一书记：{current} 个村在任，{len(rows) - current} 条离任记录")

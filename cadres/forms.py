@@ -286,12 +286,6 @@ class PairForm(forms.Form):
         )
 
 
-class TrainingForm(forms.Form):
-    trained_on = DateField(label=_("培训日期"), widget=DateInput())
-    course = forms.CharField(label=_("课程"), max_length=120)
-    hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=500, decimal_places=1)
-
-
 class AppointForm(forms.Form):
     post = forms.ModelChoiceField(
         label=_("任用职务"),

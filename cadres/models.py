@@ -556,34 +556,29 @@ class ReserveCadre(models.Model):
         return f"{self.plan_year} {self.village} {self.person}"
 
 
-class ReserveTraining(models.Model):
-    """A course a reserve cadre attended."""
+class ReserveTally(models.Model):
+    """A village's reserve cadres of a plan year (withdrawn ones excluded) and how many of them are
+    returning migrant workers or wealth-creation experts: kept by PostgreSQL triggers on the reserve
+    cadres and on people's background tags, in the same transaction as each write (migration 0009),
+    so the 3512 roll-ups read one row per village instead of joining every reserve to its person."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    reserve = models.ForeignKey(
-        ReserveCadre, on_delete=models.CASCADE, related_name="trainings", verbose_name=_("后备干部")
+    village = models.ForeignKey(
+        "villages.Village",
+        on_delete=models.CASCADE,
+        related_name="reserve_tallies",
+        verbose_name=_("村（社区）"),
     )
-    trained_on = models.DateField(_("培训日期"))
-    course = models.CharField(_("课程"), max_length=120)
-    hours = models.DecimalField(
-        _("学时"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0.5), MaxValueValidator(500)]
-    )
-    history = HistoricalRecords()
+    plan_year = models.PositiveSmallIntegerField(_("计划年度"))
+    reserves = models.IntegerField(default=0, db_default=0)
+    backgrounds = models.IntegerField(default=0, db_default=0)
 
     class Meta:
-        verbose_name = _("培训记录")
-        verbose_name_plural = _("培训记录")
-        ordering = ["trained_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0),
-                name="training_hours_positive",
-                violation_error_message=_("学时应大于0。"),
-            )
-        ]
+        verbose_name = _("后备干部计数")
+        verbose_name_plural = _("后备干部计数")
+        constraints = [models.UniqueConstraint(fields=["plan_year", "village"], name="one_reserve_tally")]
 
     def __str__(self) -> str:
-        return f"{self.trained_on} {self.course}"
+        return f"{self.plan_year} {self.village_id}: {self.reserves}"
 
 
 # ---------------------------------------------------------------- corrections (governance/corrections.py)
@@ -841,3 +836,78 @@ class DutyAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.kind} {self.membership.person}"
+
+
+# ---------------------------------------------------------------- first secretaries ([9/10])
+
+
+class Stationing(models.Model):
+    """驻村第一书记: a person from outside the village (a county or prefecture unit sends them)
+    stationed in one village from ``start_date`` until ``end_date`` (离任; empty while there). At
+    most one stationing per village is open at a time. Current on day d: started on or before d and
+    not ended before d (``stationed_on_q``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="stationings", verbose_name=_("第一书记")
+    )
+    village = models.ForeignKey(
+        "villages.Village", on_delete=models.PROTECT, related_name="stationings", verbose_name=_("村（社区）")
+    )
+    sending_unit = models.CharField(_("派出单位"), max_length=120)
+    start_date = models.DateField(_("驻村日期"))
+    end_date = models.DateField(_("离任日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("驻村第一书记")
+        verbose_name_plural = _("驻村第一书记")
+        ordering = ["village__code", "-start_date", "pk"]
+        indexes = [models.Index(fields=["village", "end_date"], name="stationing_village_end")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village"],
+                condition=Q(end_date__isnull=True),
+                name="one_active_stationing_per_village",
+                violation_error_message=_("该村已有在任的驻村第一书记，请先办理离任。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="stationing_end_after_start",
+                violation_error_message=_("离任日期不能早于驻村日期。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(sending_unit=""),
+                name="stationing_has_sending_unit",
+                violation_error_message=_("请填写派出单位。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(village)s 驻村第一书记 %(person)s") % {
+            "village": self.village,
+            "person": self.person,
+        }
+
+    def is_current_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+def stationed_on_q(day: dt.date, prefix: str = "") -> Q:
+    """Stationings current on ``day``: started on or before it, not ended before it."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class StationingCorrection(Correction):
+    """A stationing's recorded dates (start, end) corrected by its township, with a reason."""
+
+    corrected_model = Stationing
+    stationing = models.ForeignKey(
+        Stationing, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("驻村第一书记")
+    )
+
+    class Meta(Correction.Meta):
+        verbose_name = _("驻村第一书记更正")
+        verbose_name_plural = _("驻村第一书记更正")

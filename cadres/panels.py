@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cadres.models import probation_overdue_q
+from cadres.models import Post, probation_overdue_q
 from cadres.selectors import (
     ComplianceStatus,
     compliance_for,
@@ -17,6 +17,8 @@ from cadres.selectors import (
     roster_for,
     village_compliance,
 )
+from governance.roles import Role, may_write_for
+from governance.scoping import scope
 
 
 def village_panel(*, village, user):
@@ -30,6 +32,7 @@ def village_panel(*, village, user):
             "roster": roster_for(village=village, on=today),
             "reserves": list(reserves_visible_to(user).filter(village=village, plan_year=today.year)),
             "compliance": village_compliance(user, village=village, year=today.year),
+            "can_record": may_write_for(user, village.township_id),
         },
     )
 
@@ -45,20 +48,21 @@ def dashboard_panel(*, user, period=None):
     from governance.roles import Role
 
     year = period.year if period else timezone.localdate().year
-    townships, total = compliance_totals(compliance_for(user, year=year))
+    townships, total = compliance_totals(compliance_for(user, year=year), year=year)
     base = reverse("cadres:compliance")
     for row in townships:
         row["not_met"] = row["villages"] - row["met"]
         row["rate"] = round(100 * row["met"] / row["villages"], 1) if row["villages"] else None
         row["level"] = level(row["rate"])
-        query = {"year": year, "township": row["township__code"]}
-        row["href"] = f"{base}?{urlencode(query)}"
-        row["met_href"] = f"{base}?{urlencode({**query, 'status': 'met'})}"
-        row["not_met_href"] = f"{base}?{urlencode({**query, 'status': 'not_met'})}"
     townships = worst_first(townships, lambda r: r["rate"], name=lambda r: r["township__code"])
     total["not_met"] = total["villages"] - total["met"]
     many_counties = user.role == Role.ADMIN
     shown = shown_rows(townships, many_counties=many_counties)
+    for row in shown:  # links only for the rows drawn (the export has none)
+        query = {"year": year, "township": row["township__code"]}
+        row["href"] = f"{base}?{urlencode(query)}"
+        row["met_href"] = f"{base}?{urlencode({**query, 'status': 'met'})}"
+        row["not_met_href"] = f"{base}?{urlencode({**query, 'status': 'not_met'})}"
     chart = bar_chart(
         _("各乡镇3512达标村比例（%(year)s年）") % {"year": year},
         [
@@ -130,12 +134,15 @@ def dashboard_panel(*, user, period=None):
     return ("cadres/_dashboard_panel.html", context)
 
 
+HOME_ENDING_LIMIT = 8
+
+
 def home_panel(*, user):
     """The home page: the cadre work that needs attention in the user's jurisdiction (4 counts)."""
     if not user.is_authenticated:
         return None
     today = timezone.localdate()
-    _townships, total = compliance_totals(compliance_for(user, year=today.year))
+    _townships, total = compliance_totals(compliance_for(user, year=today.year), year=today.year)
     context = {
         "order": 40,  # terms ending come after reports and decision steps (governance/hooks.py)
         "year": today.year,
@@ -146,6 +153,14 @@ def home_panel(*, user):
         "villages": total["villages"],
         "not_met": total["villages"] - total["met"],
     }
+    if user.role == Role.TOWNSHIP_STAFF:
+        # The township's to-do list names the posts themselves, each a link to its village roster
+        # (where the post is ended or the next one recorded): bounded, soonest first.
+        context["ending_posts"] = list(
+            scope(Post.objects.select_related("person", "village"), user, township_path="village__township")
+            .filter(end_date__isnull=True, term_end__gte=today, term_end__lte=today + dt.timedelta(days=90))
+            .order_by("term_end", "pk")[:HOME_ENDING_LIMIT]
+        )
     return ("cadres/_home_panel.html", context)
 
 

@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -34,10 +35,10 @@ from cadres.models import (
     Position,
     Post,
     ReserveCadre,
-    ReserveOutcome,
     ReserveQuota,
     active_on_q,
 )
+from cadres.stationing import current_first_secretaries, current_stationing  # noqa: F401 (re-exported)
 from governance.roles import can_review, sees_everything
 from governance.scoping import scope
 from villages.models import Village
@@ -147,45 +148,47 @@ class ComplianceStatus:
     LABELS = dict(CHOICES)
 
 
-def _reserve_count(year: int, *, background: bool = False):
-    """Village's reserve cadres for ``year`` (withdrawn ones excluded), as a correlated subquery so
-    that township and county totals can group over it."""
-    rows = ReserveCadre.objects.filter(village=OuterRef("pk"), plan_year=year).exclude(
-        outcome=ReserveOutcome.WITHDRAWN
-    )
-    if background:
-        rows = rows.filter(Q(person__is_returning_migrant=True) | Q(person__is_wealth_expert=True))
-    counted = rows.order_by().values("village").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _quota_sql(year: int) -> dict:
-    """The quota each village's county is judged by for ``year`` (its row in force on 1 January,
-    else the default's, else DESIGN's), as four correlated subqueries on the village's county."""
-    rows = ReserveQuota.ordered_sql(OuterRef("township__county_id"), ReserveQuota.year_start(year))
-    return {
-        f"quota_{name}": Coalesce(
-            Subquery(rows.values(name)[:1], output_field=IntegerField()),
-            Value(ReserveQuota._meta.get_field(name).default),
+def _quota_values(user, year: int, quota: ReserveQuota | None) -> dict:
+    """The four quota figures each village is judged by, as SQL values: one ``Value`` when every
+    county in scope has the same quota (or ``quota`` is forced), else a CASE on the county (from one
+    query of the counties' quotas)."""
+    names = ReserveQuota.value_fields
+    if quota is not None:
+        return {f"quota_{name}": Value(getattr(quota, name)) for name in names}
+    counties = villages_visible_to(user).order_by().values("township__county_id")
+    quotas = quotas_by_county(counties, year=year)
+    if not quotas:
+        return {f"quota_{name}": Value(ReserveQuota._meta.get_field(name).default) for name in names}
+    common = max(set(quotas.values()), key=list(quotas.values()).count)  # the most counties' quota
+    values = {}
+    for index, name in enumerate(names):
+        exceptions = [
+            When(township__county_id=county_id, then=Value(limits[index]))
+            for county_id, limits in quotas.items()
+            if limits[index] != common[index]
+        ]
+        default = Value(common[index])
+        values[f"quota_{name}"] = (
+            Case(*exceptions, default=default, output_field=IntegerField()) if exceptions else default
         )
-        for name in ReserveQuota.value_fields
-    }
+    return values
 
 
 def compliance_for(user, *, year: int, quota: ReserveQuota | None = None) -> QuerySet[Village]:
     """Every current village in scope with its reserve count, background count and status for ``year``.
 
-    Each village is judged by its county's quota for the year (``ReserveQuota.for_year``), computed
-    in the same query; ``quota`` forces one quota for every village (tests, what-if)."""
-    if quota is None:
-        limits = _quota_sql(year)
-    else:
-        limits = {f"quota_{name}": Value(getattr(quota, name)) for name in ReserveQuota.value_fields}
+    Each village is judged by its county's quota for the year (``ReserveQuota.for_year``); the
+    counts come from the village's ``ReserveTally`` row for the year (kept by triggers), joined, so
+    a page of villages costs one query; ``quota`` forces one quota for every village (tests, what-if)."""
     return (
         villages_visible_to(user)
         .filter(valid_to__isnull=True)
-        .annotate(reserve_count=_reserve_count(year), background_count=_reserve_count(year, background=True))
-        .annotate(**limits)
+        .annotate(tally=FilteredRelation("reserve_tallies", condition=Q(reserve_tallies__plan_year=year)))
+        .annotate(
+            reserve_count=Coalesce(F("tally__reserves"), Value(0)),
+            background_count=Coalesce(F("tally__backgrounds"), Value(0)),
+        )
+        .annotate(**_quota_values(user, year, quota))
         .annotate(
             status=Case(
                 When(reserve_count__lt=F("quota_min_count"), then=Value(ComplianceStatus.TOO_FEW)),
@@ -221,33 +224,81 @@ def _status_totals() -> dict:
     }
 
 
-def compliance_totals(villages: QuerySet[Village]) -> tuple[list[dict], dict]:
-    """Per-township rows and the overall total of an (already filtered) compliance queryset, in SQL."""
-    # Each village judged once in a derived table (OFFSET 0 keeps PostgreSQL from inlining it), then
-    # grouped: grouping the annotated queryset directly re-ran the per-village subqueries for every
-    # status counted, four times the work at province size (bench/README.md).
-    columns = ("township__code", "township__name", "township__county__name")
-    try:
-        inner, params = (
-            villages.order_by()
-            .values(*columns, "reserve_count", "background_count", "status")
-            .query.sql_with_params()
+def quotas_by_county(county_ids, *, year: int) -> dict[int, tuple[int, int, int, int]]:
+    """county pk → (min_count, max_count, min_background, max_background) judging ``year``, for the
+    counties of ``county_ids`` (a list or a subquery): one query, a row per county."""
+    from villages.models import County
+
+    limits = {
+        name: Coalesce(
+            Subquery(
+                ReserveQuota.ordered_sql(OuterRef("pk"), ReserveQuota.year_start(year)).values(name)[:1],
+                output_field=IntegerField(),
+            ),
+            Value(ReserveQuota._meta.get_field(name).default),
         )
+        for name in ReserveQuota.value_fields
+    }
+    rows = County.objects.filter(pk__in=county_ids).annotate(**limits).values_list("pk", *limits)
+    return {pk: tuple(values) for pk, *values in rows}
+
+
+# Each village judged once from its tally row for the year, then rolled up per township: the same
+# statuses as ``compliance_for``, without the per-village subqueries (seconds at province size).
+_TOTALS_SQL = """
+WITH scope AS ({scope}),
+quota (county_id, lo, hi, bg_lo, bg_hi) AS (VALUES {quotas}),
+judged AS (
+    SELECT v.township_id, COALESCE(k.reserves, 0) AS n, COALESCE(k.backgrounds, 0) AS bg,
+           q.lo, q.hi, q.bg_lo, q.bg_hi
+    FROM villages_village v
+    JOIN villages_township tw ON tw.id = v.township_id
+    JOIN quota q ON q.county_id = tw.county_id
+    LEFT JOIN cadres_reservetally k ON k.village_id = v.id AND k.plan_year = %s
+    WHERE v.id IN (SELECT * FROM scope)
+),
+counted AS (
+    SELECT township_id, COUNT(*) AS villages, SUM(n)::bigint AS reserves, SUM(bg)::bigint AS backgrounds,
+           COUNT(*) FILTER (WHERE n >= lo AND n <= hi AND bg >= bg_lo AND bg <= bg_hi) AS met,
+           COUNT(*) FILTER (WHERE n < lo) AS too_few,
+           COUNT(*) FILTER (WHERE n >= lo AND n > hi) AS too_many,
+           COUNT(*) FILTER (WHERE n >= lo AND n <= hi AND (bg < bg_lo OR bg > bg_hi)) AS background_missed
+    FROM judged GROUP BY township_id
+)
+SELECT t.code AS township__code, t.name AS township__name, c.name AS township__county__name,
+       k.villages, k.reserves, k.backgrounds, k.met, k.too_few, k.too_many, k.background_missed
+FROM counted k JOIN villages_township t ON t.id = k.township_id JOIN villages_county c ON c.id = t.county_id
+ORDER BY t.code
+"""
+
+
+def compliance_totals(
+    villages: QuerySet[Village], *, year: int, quota: ReserveQuota | None = None
+) -> tuple[list[dict], dict]:
+    """Per-township rows and the overall total for ``year`` of the villages of an (already filtered)
+    ``compliance_for`` queryset, in SQL (two queries: the counties' quotas, then the roll-up)."""
+    empty = {key: None if key in ("reserves", "backgrounds") else 0 for key in _status_totals()}
+    try:
+        scope, scope_params = villages.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
-        return [], {key: None if key in ("reserves", "backgrounds") else 0 for key in _status_totals()}
-    statuses = [status for status, _label in ComplianceStatus.CHOICES]
-    counted = ", ".join(f"COUNT(*) FILTER (WHERE status = %s) AS {status}" for status in statuses)
-    sql = (
-        f"SELECT {', '.join(columns)}, COUNT(*) AS villages, SUM(reserve_count)::bigint AS reserves, "
-        f"SUM(background_count)::bigint AS backgrounds, {counted} "
-        f"FROM ({inner} OFFSET 0) judged GROUP BY 1, 2, 3 ORDER BY 1"
-    )
+        return [], empty
+    counties = villages.order_by().values("township__county_id")
+    if quota is None:
+        quotas = quotas_by_county(counties, year=year)
+    else:
+        fixed = tuple(getattr(quota, name) for name in ReserveQuota.value_fields)
+        quotas = dict.fromkeys(counties.distinct().values_list("township__county_id", flat=True), fixed)
+    if not quotas:
+        return [], empty
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(quotas))
+    params = [*scope_params]
+    params += [value for county_id, limits in quotas.items() for value in (county_id, *limits)]
+    params.append(year)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*statuses, *params])
+        cursor.execute(_TOTALS_SQL.format(scope=scope, quotas=values), params)
         names = [column.name for column in cursor.description]
         townships = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    # The total adds up the township rows (SQL's SUM semantics: None when nothing to add) instead of
-    # judging every village of the province a second time (bench/README.md).
+    # The total adds up the township rows (SQL's SUM semantics: None when nothing to add).
     total = {}
     for key in _status_totals():
         figures = [row[key] for row in townships if row[key] is not None]
@@ -287,6 +338,8 @@ def roster_for(*, village, on: dt.date) -> dict:
         "flagged": [post for post in posts if post.flag_incompetent_twice],
         # DESIGN §3/§5 committee rules against today's members ([7/10]; cadres/membership.py).
         "branch_issues": village_rule_issues(village=village, on=on),
+        # 驻村第一书记 ([9/10]): not a committee post, shown beside the committees.
+        "first_secretary": current_stationing(village, on),
     }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import logging
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -38,7 +37,6 @@ from cadres.models import (
     ReserveCadre,
     ReserveOutcome,
     ReserveStage,
-    ReserveTraining,
     Sex,
     active_on_q,
 )
@@ -558,15 +556,6 @@ def reserve_pair(*, reserve: ReserveCadre, on: dt.date, mentor: Person) -> Reser
 
 
 @transaction.atomic
-def reserve_training_add(
-    *, reserve: ReserveCadre, trained_on: dt.date, course: str, hours: Decimal
-) -> ReserveTraining:
-    training = ReserveTraining(reserve=reserve, trained_on=trained_on, course=course, hours=hours)
-    save_checked(training)
-    return training
-
-
-@transaction.atomic
 def reserve_appoint(*, reserve: ReserveCadre, post: Post) -> ReserveCadre:
     """Outcome: appointed, linked to the post the reserve cadre now holds in the village."""
     _require_open(reserve)
@@ -640,6 +629,10 @@ def correctable_fields(record) -> list[str]:
         return [name for name in POST_CORRECTABLE if getattr(record, name) is not None]
     if isinstance(record, Evaluation):
         return list(EVALUATION_CORRECTABLE)
+    from cadres import stationing
+
+    if isinstance(record, stationing.Stationing):
+        return stationing.correctable_fields(record)
     raise TypeError(type(record))
 
 

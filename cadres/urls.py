@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadres import membership_views, views
+from cadres import membership_views, stationing_views, views
 
 app_name = "cadres"
 urlpatterns = [
@@ -40,4 +40,14 @@ urlpatterns = [
     path("duty-kinds/", membership_views.duty_kind_list, name="duty_kind_list"),
     path("duty-kinds/new/", membership_views.duty_kind_create, name="duty_kind_create"),
     path("duty-kinds/<uuid:public_id>/edit/", membership_views.duty_kind_edit, name="duty_kind_edit"),
+    # First secretaries ([9/10]): cadres/stationing_views.py
+    path("first-secretaries/", stationing_views.first_secretary_list, name="first_secretary_list"),
+    path("first-secretaries/new/", stationing_views.stationing_create, name="stationing_create"),
+    path("first-secretaries/<uuid:public_id>/", stationing_views.stationing_detail, name="stationing_detail"),
+    path("first-secretaries/<uuid:public_id>/end/", stationing_views.stationing_end, name="stationing_end"),
+    path(
+        "first-secretaries/<uuid:public_id>/correct/",
+        stationing_views.stationing_correct,
+        name="stationing_correct",
+    ),
 ]

@@ -49,6 +49,7 @@ from cadres.selectors import (
 from governance.exports import export_response
 from governance.fields import parse_year
 from governance.history import history_entries
+from governance.hooks import render_panels
 from governance.listing import filtered_list, list_context, render_list
 from governance.permissions import editor_required
 from governance.preview import dry_run
@@ -447,7 +448,7 @@ def compliance(request):
     )
     if exported is not None:
         return exported
-    townships, total = compliance_totals(villages)
+    townships, total = compliance_totals(villages, year=year)
     context = {
         **list_context(request, filterset=filterset, objects=villages, per_page=COMPLIANCE_PAGE_SIZE),
         "year": year if year_ok else None,
@@ -609,11 +610,6 @@ RESERVE_ACTIONS = {
         lambda r, u, d: forms.PairForm(d, prefix="pair", user=u, village=r.village, exclude_person=r.person),
         lambda r, data: services.reserve_pair(reserve=r, **data),
     ),
-    "train": (
-        gettext_lazy("添加培训记录"),
-        lambda r, u, d: forms.TrainingForm(d, prefix="train"),
-        lambda r, data: services.reserve_training_add(reserve=r, **data),
-    ),
     "appoint": (
         gettext_lazy("任用"),
         lambda r, u, d: forms.AppointForm(d, prefix="appoint", user=u, reserve=r),
@@ -662,7 +658,6 @@ def _reserve_page(request, reserve, bound=None, status=200):
     if can_edit_records(request.user) and reserve.outcome == "in_reserve":
         names = [
             _NEXT_STEP.get(reserve.stage),
-            "train",
             "appoint" if reserve.stage == "paired" else None,
             "withdraw",
         ]
@@ -674,7 +669,8 @@ def _reserve_page(request, reserve, bound=None, status=200):
             actions.append((name, label, form))
     context = {
         "reserve": reserve,
-        "trainings": reserve.trainings.order_by("trained_on"),
+        # Training records live in training/ (one kind of record): its ``person_training`` hook.
+        "training_panels": render_panels("person_training", person=reserve.person, user=request.user),
         "actions": actions,
         "history": history_entries(reserve),
         "corrections": reserve.corrections.select_related("corrected_by"),
@@ -734,12 +730,17 @@ def person_search(request):
     "姓名 · 出生年份 · 村 · 当前职务" of ``forms.person_choice_label``),
     at most ``PERSON_SEARCH_LIMIT``, in two queries. ``posted_in=VILLAGE`` keeps people holding a
     post there now (mentors; a village outside the jurisdiction answers 404), ``cadres=1`` people
-    who hold or held a post."""
+    who hold or held a post, ``county=1`` people of the user's whole county (first secretaries)."""
     query = request.GET.get("q", "").replace("\x00", "").strip()[:60]
     if not query:
         return JsonResponse({"results": []})
     people = people_visible_to(request.user).filter(name__contains=query)
-    if "posted_in" in request.GET:
+    if request.GET.get("county") == "1":
+        # First secretaries come from anywhere in the county ([9/10], cadres/stationing.py).
+        from cadres.stationing import candidates_for
+
+        people = candidates_for(request.user).filter(name__contains=query)
+    elif "posted_in" in request.GET:
         code = request.GET["posted_in"]
         if not (code.isascii() and code.isdigit() and len(code) == 12):
             raise Http404

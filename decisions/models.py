@@ -107,6 +107,9 @@ class Matter(Versioned):
     resolved_on = models.DateField(_("决议日期"), null=True, blank=True)
     resolution_disclosed_on = models.DateField(_("决议公开日期"), null=True, blank=True)
     result_disclosed_on = models.DateField(_("结果公开日期"), null=True, blank=True)
+    # The resolution must be disclosed by this day: the vote's date plus the notice period in force
+    # when the vote was recorded (``Step.rule_notice_days``), so the overdue rule needs no subquery.
+    disclose_by = models.DateField(_("决议公示截止日期"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
@@ -120,6 +123,7 @@ class Matter(Versioned):
         indexes = [
             models.Index(fields=["village", "state"], name="matter_village_state"),
             models.Index(fields=["state", "resolved_on"], name="matter_state_resolved"),
+            models.Index(fields=["state", "disclose_by"], name="matter_state_disclose_by"),
             models.Index(fields=["state", "planned_completion"], name="matter_state_planned"),
         ]
         constraints = [
@@ -162,6 +166,33 @@ NEXT_STEP = {
 }
 # States whose resolution has been made public: the only ones the public board shows.
 PUBLIC_STATES = (Matter.State.DISCLOSED, Matter.State.COMPLETED)
+
+
+class MatterTally(models.Model):
+    """How many matters each village has in each state: kept by PostgreSQL triggers on
+    ``decisions_matter`` in the same transaction as every insert, state change and delete (migration
+    0007), so the dashboards read one row per village instead of every matter (bench/RESULTS.md).
+    Overdue counts depend on today's date and are counted from the matters themselves."""
+
+    village = models.OneToOneField(
+        "villages.Village", on_delete=models.CASCADE, primary_key=True, related_name="matter_tally"
+    )
+    total = models.IntegerField(default=0, db_default=0)
+    new = models.IntegerField(default=0, db_default=0)
+    proposed = models.IntegerField(default=0, db_default=0)
+    consulted = models.IntegerField(default=0, db_default=0)
+    reviewed = models.IntegerField(default=0, db_default=0)
+    resolved = models.IntegerField(default=0, db_default=0)
+    disclosed = models.IntegerField(default=0, db_default=0)
+    completed = models.IntegerField(default=0, db_default=0)
+    rejected = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("事项计数")
+        verbose_name_plural = _("事项计数")
+
+    def __str__(self) -> str:
+        return f"{self.village_id}: {self.total}"
 
 
 class MeetingType(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decisions.selectors import matter_counts, matters_visible_to
+from decisions.selectors import jurisdiction_matter_counts, late_matters, matter_counts, matters_visible_to
 
 VILLAGE_PANEL_LIMIT = 20
 
@@ -21,7 +21,7 @@ def village_panel(*, village, user):
 
 
 def _counts_panel(user):
-    counts = matter_counts(matters_visible_to(user))
+    counts = jurisdiction_matter_counts(user)
     return ("decisions/_counts_panel.html", {"counts": counts})
 
 
@@ -36,11 +36,18 @@ def dashboard_panel(*, user, period=None):
     from governance.charts import Bar, bar_chart, level, shown_rows, worst_first
     from governance.roles import Role
 
-    matters = matters_visible_to(user)
-    rows = matter_counts_by_township(matters)
+    rows, counts = matter_counts_by_township(user)
     base = reverse("decisions:index")
     for row in rows:
-        code = row["village__township__code"]
+        # Any overdue disclosure is red: the notice period is the law's, there is no tolerance.
+        row["level"] = level(row["overdue"], bad=0, warn=0, higher_is_better=False)
+    rows = worst_first(
+        rows, lambda r: r["overdue"], higher_is_better=False, name=lambda r: r["township_code"]
+    )
+    many_counties = user.role == Role.ADMIN
+    shown = shown_rows(rows, many_counties=many_counties)
+    for row in shown:  # links only for the rows drawn (the export has none)
+        code = row["township_code"]
         row["links"] = {
             "total": f"{base}?{urlencode({'township': code})}",
             "resolved": f"{base}?{urlencode({'township': code, 'state': 'resolved'})}",
@@ -48,18 +55,11 @@ def dashboard_panel(*, user, period=None):
             "completed": f"{base}?{urlencode({'township': code, 'state': 'completed'})}",
             "overdue": f"{base}?{urlencode({'township': code, 'overdue': 'true'})}",
         }
-        # Any overdue disclosure is red: the notice period is the law's, there is no tolerance.
-        row["level"] = level(row["overdue"], bad=0, warn=0, higher_is_better=False)
-    rows = worst_first(
-        rows, lambda r: r["overdue"], higher_is_better=False, name=lambda r: r["village__township__code"]
-    )
-    many_counties = user.role == Role.ADMIN
-    shown = shown_rows(rows, many_counties=many_counties)
     chart = bar_chart(
         _("各乡镇逾期未公开事项数"),
         [
             Bar(
-                label=row["village__township__name"],
+                label=row["township_name"],
                 value=row["overdue"],
                 text=str(row["overdue"]),
                 css=row["level"],
@@ -82,8 +82,8 @@ def dashboard_panel(*, user, period=None):
         ],
         "rows": [
             [
-                *([row["village__township__county__name"]] if many_counties else []),
-                row["village__township__name"],
+                *([row["county_name"]] if many_counties else []),
+                row["township_name"],
                 row["total"],
                 row["resolved"],
                 row["disclosed"],
@@ -94,7 +94,7 @@ def dashboard_panel(*, user, period=None):
         ],
     }
     context = {
-        "counts": matter_counts(matters),
+        "counts": counts,
         "rows": shown,
         "row_total": len(rows),
         "chart": chart,
@@ -104,8 +104,17 @@ def dashboard_panel(*, user, period=None):
     return ("decisions/_dashboard_panel.html", context)
 
 
+HOME_LATE_LIMIT = 8
+
+
 def home_panel(*, user):
     """Overdue disclosures in the user's jurisdiction, the township's to-do list; after the
-    supervision reports on the home page (``order`` 30, see governance/hooks.py)."""
+    supervision reports on the home page (``order`` 30, see governance/hooks.py). A township's
+    staff also get the overdue matters themselves, most overdue first, each a link to the step
+    that is late (one more query, bounded)."""
+    from governance.roles import Role
+
     template, context = _counts_panel(user)
+    if user.role == Role.TOWNSHIP_STAFF:
+        context["late"] = late_matters(user, limit=HOME_LATE_LIMIT)
     return (template, {**context, "order": 30})

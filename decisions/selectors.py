@@ -9,20 +9,27 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
-    ExpressionWrapper,
-    OuterRef,
+    F,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from decisions.models import PUBLIC_STATES, Attachment, DecisionPolicy, Matter, Step, StepCorrection, StepKind
+from decisions.models import (
+    PUBLIC_STATES,
+    STEP_SLUGS,
+    Attachment,
+    Matter,
+    MatterTally,
+    Step,
+    StepCorrection,
+    StepKind,
+)
 from governance.scoping import scope
 from villages.models import County, Township, Village
 
@@ -30,33 +37,15 @@ OVERDUE_RESOLUTION = "resolution"
 OVERDUE_RESULT = "result"
 
 
-def _notice_period_days():
-    """The notice period each matter is judged by, as SQL: the one kept on its 决议 step when that
-    step was recorded (``Step.rule_notice_days``), else the default policy's (a subquery each), so
-    pages that count and list overdue matters need no query of their own for it."""
-    default = DecisionPolicy._meta.get_field("notice_period_days").default
-    # No ordering: at most one 决议 step per matter (and the default ordering joins the matter again).
-    kept = (
-        Step.objects.filter(matter=OuterRef("pk"), kind=StepKind.RESOLVE)
-        .order_by()
-        .values("rule_notice_days")[:1]
-    )
-    saved = DecisionPolicy.ordered_sql(None, timezone.localdate()).values("notice_period_days")[:1]
-    return Coalesce(Subquery(kept), Subquery(saved), Value(default))
-
-
-def overdue_q(*, today: dt.date | None = None, notice_days: int | None = None) -> tuple[Q, Q]:
+def overdue_q(*, today: dt.date | None = None) -> tuple[Q, Q]:
     """(resolution overdue, result overdue) as SQL conditions.
 
     Resolution: voted through, but not disclosed within the notice period after the vote.
     Result: resolution passed, but the result is not disclosed after the planned completion date.
     """
     today = today or timezone.localdate()
-    notice = _notice_period_days() if notice_days is None else Value(notice_days)
-    # date - integer = date in PostgreSQL.
-    cutoff = ExpressionWrapper(Value(today, output_field=DateField()) - notice, output_field=DateField())
-    # The state test first: PostgreSQL stops at it, so the notice subquery runs for resolved matters only.
-    resolution = Q(state=Matter.State.RESOLVED) & Q(resolved_on__lt=cutoff)
+    # ``disclose_by`` is kept by the services with the notice period in force at the vote.
+    resolution = Q(state=Matter.State.RESOLVED) & Q(disclose_by__lt=today)
     result = Q(state__in=[Matter.State.RESOLVED, Matter.State.DISCLOSED], planned_completion__lt=today)
     return resolution, result
 
@@ -111,35 +100,95 @@ def attachments_visible_to(user) -> QuerySet[Attachment]:
 IN_PROGRESS_STATES = [Matter.State.NEW, Matter.State.PROPOSED, Matter.State.CONSULTED, Matter.State.REVIEWED]
 
 
+STATE_FIGURES = ["total", *Matter.State.values]
+OVERDUE_FIGURES = ["overdue_resolution", "overdue_result", "overdue"]
+
+
+def _overdue_figures() -> dict:
+    resolution, result = overdue_q()
+    return {
+        "overdue_resolution": Count("pk", filter=resolution),
+        # Exclusive, like ``overdue_kind``: a matter late with its resolution counts there only.
+        "overdue_result": Count("pk", filter=result & ~resolution),
+        "overdue": Count("pk", filter=resolution | result),
+    }
+
+
+def _late_candidates(queryset: QuerySet[Matter]) -> QuerySet[Matter]:
+    """The only matters that can be overdue (a small share: resolved or disclosed), so counting them
+    reads an index range instead of every matter."""
+    return queryset.order_by().filter(state__in=[Matter.State.RESOLVED, Matter.State.DISCLOSED])
+
+
+def _with_in_progress(figures: dict) -> dict:
+    figures["in_progress"] = sum(figures[state] for state in IN_PROGRESS_STATES)
+    return figures
+
+
 def matter_counts(queryset: QuerySet[Matter]) -> dict:
-    """Counts by state and overdue for a scoped queryset: one aggregate query."""
-    resolution, result = overdue_q()
-    aggregates = {state: Count("pk", filter=Q(state=state)) for state in Matter.State.values}
-    aggregates["total"] = Count("pk")
-    aggregates["in_progress"] = Count("pk", filter=Q(state__in=IN_PROGRESS_STATES))
-    aggregates["overdue_resolution"] = Count("pk", filter=resolution)
-    # Exclusive, like ``overdue_kind``: a matter late with its resolution counts there only.
-    aggregates["overdue_result"] = Count("pk", filter=result & ~resolution)
-    aggregates["overdue"] = Count("pk", filter=resolution | result)
-    return queryset.order_by().aggregate(**aggregates)
-
-
-def matter_counts_by_township(queryset: QuerySet[Matter]) -> list[dict]:
-    """Per township of a scoped queryset: matters in all, by the later states, and overdue (the
-    ``?overdue=true`` filter's matters): one grouped query, for the dashboard."""
-    resolution, result = overdue_q()
-    return list(
-        queryset.order_by()
-        .values("village__township__code", "village__township__name", "village__township__county__name")
-        .annotate(
-            total=Count("pk"),
-            resolved=Count("pk", filter=Q(state=Matter.State.RESOLVED)),
-            disclosed=Count("pk", filter=Q(state=Matter.State.DISCLOSED)),
-            completed=Count("pk", filter=Q(state=Matter.State.COMPLETED)),
-            overdue=Count("pk", filter=resolution | result),
-        )
-        .order_by("village__township__code")
+    """Counts by state and overdue for any scoped queryset of matters (a village's, a filtered
+    list's): one aggregate query over the matters."""
+    figures = queryset.order_by().aggregate(
+        total=Count("pk"),
+        **{state: Count("pk", filter=Q(state=state)) for state in Matter.State.values},
+        **_overdue_figures(),
     )
+    return _with_in_progress(figures)
+
+
+def jurisdiction_matter_counts(user) -> dict:
+    """``matter_counts`` of everything in the user's jurisdiction (home page): the states summed
+    from the villages' ``MatterTally`` rows, overdue from the few matters that can be late."""
+    tally = scope(MatterTally.objects.all(), user, township_path="village__township")
+    figures = tally.aggregate(**{name: Coalesce(Sum(name), 0) for name in STATE_FIGURES})
+    figures.update(_late_candidates(matters_visible_to(user)).aggregate(**_overdue_figures()))
+    return _with_in_progress(figures)
+
+
+def late_matters(user, *, limit: int) -> list[Matter]:
+    """At most ``limit`` overdue matters of the user's jurisdiction, the longest overdue first, each
+    with ``late_step`` (the slug of the disclosure step to record) and ``late_since`` (the day it
+    fell due): for the township's home page."""
+    resolution, result = overdue_q()
+    matters = list(
+        _late_candidates(matters_visible_to(user))
+        .filter(resolution | result)
+        .annotate(late_since=Case(When(resolution, then=F("disclose_by")), default=F("planned_completion")))
+        .order_by("late_since", "pk")[:limit]
+    )
+    for matter in matters:
+        matter.late_step = STEP_SLUGS[
+            StepKind.DISCLOSE_RESOLUTION
+            if matter.overdue_kind == OVERDUE_RESOLUTION
+            else StepKind.DISCLOSE_RESULT
+        ]
+    return matters
+
+
+def matter_counts_by_township(user) -> tuple[list[dict], dict]:
+    """Per township of the user's jurisdiction: matters by state (from the villages' tally rows)
+    and overdue (the ``?overdue=true`` filter's matters), and the totals over all rows: two grouped
+    queries over one row per village and the few matters that can be late, for the dashboard."""
+    from villages.selectors import roll_up_by_township
+
+    tally = scope(MatterTally.objects.all(), user, township_path="village__township")
+    rows = roll_up_by_township(
+        tally.values("village_id").annotate(**{name: Sum(name) for name in STATE_FIGURES}).order_by(),
+        figures=STATE_FIGURES,
+    )
+    late = {
+        row["township_code"]: row
+        for row in roll_up_by_township(
+            _late_candidates(matters_visible_to(user)).values("village_id").annotate(**_overdue_figures()),
+            figures=OVERDUE_FIGURES,
+        )
+    }
+    for row in rows:
+        for name in OVERDUE_FIGURES:
+            row[name] = late.get(row["township_code"], {}).get(name, 0)
+        _with_in_progress(row)
+    totals = {name: sum(row[name] for row in rows) for name in [*STATE_FIGURES, *OVERDUE_FIGURES]}
+    return rows, _with_in_progress(totals)
 
 
 # --- the public board (no login): only disclosed matters, no people ------------------------------

@@ -335,7 +335,17 @@ def _save_step(
     return step
 
 
-def _advance(matter: Matter, kind: StepKind, held_on: dt.date, *, passed: bool = True) -> None:
+def disclose_by(resolve_step: Step) -> dt.date:
+    """The last day to disclose a resolution: the vote's date plus the notice period recorded with it."""
+    days = resolve_step.rule_notice_days
+    if days is None:
+        days = DecisionPolicy._meta.get_field("notice_period_days").default
+    return resolve_step.held_on + dt.timedelta(days=days)
+
+
+def _advance(
+    matter: Matter, kind: StepKind, held_on: dt.date, *, passed: bool = True, step: Step | None = None
+) -> None:
     matter.state = STATE_AFTER[kind] if passed else Matter.State.REJECTED
     dates = {
         StepKind.PROPOSE: "proposed_on",
@@ -347,6 +357,9 @@ def _advance(matter: Matter, kind: StepKind, held_on: dt.date, *, passed: bool =
     if passed and kind in dates:
         setattr(matter, dates[kind], held_on)
         update.append(dates[kind])
+    if passed and kind == StepKind.RESOLVE:
+        matter.disclose_by = disclose_by(step)
+        update.append("disclose_by")
     matter.save(update_fields=update)
 
 
@@ -505,7 +518,7 @@ def matter_resolve(
         households_represented=households_represented,
         **_vote_fields(vote),
     )
-    _advance(matter, StepKind.RESOLVE, held_on, passed=passed)
+    _advance(matter, StepKind.RESOLVE, held_on, passed=passed, step=step)
     return step
 
 
@@ -701,7 +714,11 @@ def step_correct(*, step: Step, user, reason: str, **values) -> StepCorrection:
     step.save()
     if step.kind in _MATTER_DATES and step.passed and "held_on" in changes:
         setattr(matter, _MATTER_DATES[step.kind], new["held_on"])
-        matter.save(update_fields=[_MATTER_DATES[step.kind]])
+        update = [_MATTER_DATES[step.kind]]
+        if step.kind == StepKind.RESOLVE:
+            matter.disclose_by = disclose_by(step)
+            update.append("disclose_by")
+        matter.save(update_fields=update)
     return record_correction(StepCorrection(step=step), user=user, reason=reason, changes=changes)
 
 

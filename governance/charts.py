@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 # Completeness and timeliness thresholds (percent): below BAD is red, below WARN amber, else green.
 BAD_BELOW = 80
 WARN_BELOW = 95
@@ -57,6 +59,47 @@ def shown_rows(rows, *, many_counties: bool):
     """The rows a dashboard panel draws: all of them for a county or township, the ADMIN_ROWS worst
     (``rows`` already sorted worst first) across the province for an admin."""
     return rows[:ADMIN_ROWS] if many_counties else rows
+
+
+def rank_rows(rows, *, key, name, many_counties: bool, higher_is_better: bool = True, link=None):
+    """A dashboard panel's township rows: ``(all rows worst first, the rows drawn)``.
+
+    ``key`` gives a row's figure (``None`` sorts last), ``name`` the tie-break; ``link(row)``, when
+    given, sets the row's links and is called for the drawn rows only."""
+    ranked = worst_first(rows, key, higher_is_better=higher_is_better, name=name)
+    shown = shown_rows(ranked, many_counties=many_counties)
+    if link is not None:
+        # Links (reverse/urlencode) only for the rows drawn: an admin's province has 3,111 townships,
+        # linking them all costs seconds per panel, and the export (every row) has no links.
+        for row in shown:
+            link(row)
+    return ranked, shown
+
+
+def percent_text(value) -> str:
+    """A rate as the dashboards print it: ``40.0%``, or a dash without a figure."""
+    return "—" if value is None else f"{value}%"
+
+
+def percent_chart(
+    title: str, rows, *, label, value, href, css, thresholds=(BAD_BELOW, WARN_BELOW)
+) -> BarChart:
+    """The bar chart of a rate per row (0–100 %): one bar per row of ``rows``, in their order."""
+    bars = [
+        Bar(label=label(row), value=value(row), text=percent_text(value(row)), css=css(row), href=href(row))
+        for row in rows
+    ]
+    return bar_chart(title, bars, maximum=100, thresholds=thresholds)
+
+
+def township_table(title: str, headers, rows, *, cells, many_counties: bool, county=None) -> dict:
+    """An export table of a panel with a row per township: a leading county column (``county(row)``)
+    when the panel spans counties (an admin's), then ``cells(row)``."""
+    return {
+        "title": title,
+        "headers": [*([_("县（市）")] if many_counties else []), *headers],
+        "rows": [[*([county(row)] if many_counties else []), *cells(row)] for row in rows],
+    }
 
 
 @dataclass

@@ -20,8 +20,8 @@ Each project app may set these attributes on its AppConfig (dotted paths or valu
   ``(template_name, context)`` or ``None`` for a section of the home page. The context may hold
   ``order`` (an int, default 100): the home page shows panels by ascending ``order``, then in
   INSTALLED_APPS order, so what needs the township first comes first. In use: 10 supervision
-  (returned reports, then this period's missing ones), 30 decisions (overdue steps), 40 cadres
-  (terms ending).
+  (returned reports, then this period's missing ones), 20 disclosures (villages without a finance
+  disclosure this quarter), 30 decisions (overdue steps), 40 cadres (terms ending).
 - ``review_items``: ``"app.panels.review_items"``, called as ``review_items(user=, limit=)`` and
   returning ``None`` (nothing for this user) or ``(items, count)``: at most ``limit`` of the app's
   :class:`governance.review.ReviewItem` waiting for this user, oldest first, and how many wait in
@@ -39,6 +39,10 @@ Each project app may set these attributes on its AppConfig (dotted paths or valu
   the village's public board page ``/public/village/<code>/``: only records meant for the public, with
   free text passed through ``governance.privacy.redact_personal`` (template filter ``redact_personal``
   in ``portal_forms``). The template gets the context as ``panel``.
+- ``person_training``: ``"app.panels.person_training"``, called as ``person_training(person=, user=)``
+  and returning ``(template_name, context)`` or ``None`` for the training section of a person's
+  pages (the reserve cadre page): the classes the person attended or missed (training/, which holds
+  the reserve cadres' training records since [9/10]). The template gets the context as ``panel``.
 - ``settings_panel``: ``"app.policy_panel.settings_panel"``, called as
   ``settings_panel(user=, county=, data=)`` for a section of ``/settings/``: the app's local policy
   for ``county`` (a County, or None for the deployment default); ``data`` is the POST, addressed to

@@ -38,7 +38,13 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("branches/", include("branches.urls")),
     path("standards/", include("standards.urls")),
+    path("training/", include("training.urls")),
+    path("mediation/", include("mediation.urls")),
+    path("village-rules/", include("compacts.urls")),
+    path("disclosures/", include("disclosures.urls")),
     # The public disclosure board (村务公开): no login (DESIGN §6-7).
+    # 五公开 disclosures on the board: before the board's own include (decisions never imports them).
+    path("public/disclosures/", include("disclosures.public_urls")),
     path("public/", include("decisions.public_urls")),
 ]
 # Uploaded files are never served from MEDIA_URL: each download goes through a view that checks

@@ -97,7 +97,6 @@ def dashboard_panel(*, user, period=None):
     rows = selectors.township_ranking(user, year=year)
     base = reverse("standards:review_list")
     for row in rows:
-        row.href = f"{base}?{urlencode({'year': year, 'township': row.township.code, 'state': 'confirmed'})}"
         row.level = level(row.mean, bad=STANDARDS_BAD_BELOW, warn=STANDARDS_WARN_BELOW)
     rows = worst_first(rows, lambda r: r.mean, name=lambda r: r.township.code)
     areas = selectors.area_means(user, year=year)
@@ -108,6 +107,8 @@ def dashboard_panel(*, user, period=None):
     ]
     many_counties = user.role == Role.ADMIN
     shown = shown_rows(rows, many_counties=many_counties)
+    for row in shown:  # links only for the rows drawn (the export has none)
+        row.href = f"{base}?{urlencode({'year': year, 'township': row.township.code, 'state': 'confirmed'})}"
     chart = bar_chart(
         _("各乡镇六个标准化考评平均分（%(year)s年）") % {"year": year},
         [

@@ -177,13 +177,16 @@ def _totals(rows: list[ComplianceRow], unit, county) -> ComplianceRow:
     return total
 
 
-def compliance_by_township(user) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
-    """Per current township in scope, and per county (the totals): three queries."""
+def compliance_by_township(user, *, county=None) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
+    """Per current township in scope (of ``county`` when given), and per county (the totals):
+    three queries."""
+    townships = townships_visible_to(user).filter(valid_to__isnull=True)
+    if county is not None:
+        townships = townships.filter(county=county)
     townships = list(
-        townships_visible_to(user)
-        .filter(valid_to__isnull=True)
-        .annotate(village_count=Count("villages", filter=Q(villages__valid_to__isnull=True)))
-        .order_by("county__code", "code")
+        townships.annotate(
+            village_count=Count("villages", filter=Q(villages__valid_to__isnull=True))
+        ).order_by("county__code", "code")
     )
     sizes = _catalogue_sizes({t.county_id for t in townships})
     counts: dict[int, dict[str, int]] = {}
@@ -200,9 +203,53 @@ def compliance_by_township(user) -> tuple[list[ComplianceRow], list[ComplianceRo
         counts.setdefault(row["village__township_id"], {})[row["rule__area"]] = row["n"]
     rows = [_row(t, t.county, sizes, counts.get(t.pk, {}), t.village_count) for t in townships]
     totals = []
-    for county in dict.fromkeys(t.county for t in townships):
-        totals.append(_totals([r for r in rows if r.county == county], county, county))
+    for unit in dict.fromkeys(t.county for t in townships):
+        totals.append(_totals([r for r in rows if r.county == unit], unit, unit))
     return rows, totals
+
+
+@dataclass
+class AllCounties:
+    """The unit of the grand total of an admin's county rows."""
+
+    name: str
+    code: str = ""
+
+
+def compliance_by_county(user) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
+    """Per county in scope (an admin's first level: a province has 3,000 townships), and the total
+    over them: three grouped queries, whatever the number of villages."""
+    from django.utils.translation import gettext
+
+    from villages.selectors import counties_visible_to
+
+    counties = list(
+        counties_visible_to(user)
+        .annotate(
+            village_count=Count(
+                "townships__villages",
+                filter=Q(townships__valid_to__isnull=True, townships__villages__valid_to__isnull=True),
+            )
+        )
+        .order_by("code")
+    )
+    sizes = _catalogue_sizes([c.pk for c in counties])
+    counts: dict[int, dict[str, int]] = {}
+    adopted = (
+        Adoption.objects.filter(
+            village__township__county__in=[c.pk for c in counties],
+            village__township__valid_to__isnull=True,
+            village__valid_to__isnull=True,
+            rule__retired_on__isnull=True,
+        )
+        .values("village__township__county_id", "rule__area")
+        .annotate(n=Count("pk"))
+    )
+    for row in adopted:
+        counts.setdefault(row["village__township__county_id"], {})[row["rule__area"]] = row["n"]
+    rows = [_row(c, c, sizes, counts.get(c.pk, {}), c.village_count) for c in counties]
+    everything = AllCounties(name=gettext("全部县（市）"))
+    return rows, [_totals(rows, everything, everything)]
 
 
 def compliance_by_village(township: Township) -> tuple[list[ComplianceRow], ComplianceRow]:

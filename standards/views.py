@@ -39,6 +39,7 @@ from standards.forms import (
 )
 from standards.models import AREAS, NOTE_FIELDS, SCORE_FIELDS, Area, Review
 from villages.models import County
+from villages.selectors import counties_visible_to
 
 RULE_COLUMNS = [
     Column(_lazy("县（市）"), lambda r: r.county.name),
@@ -422,7 +423,10 @@ def compliance(request):
     code = request.GET.get("township") or ""
     if not code and request.user.role == Role.TOWNSHIP_STAFF and request.user.township_id:
         code = request.user.township.code
+    county_code = request.GET.get("county") or ""
+    county = None
     if code:
+        level = "village"
         township = selectors.visible_township(request.user, code)
         if township is None:
             raise Http404
@@ -430,21 +434,36 @@ def compliance(request):
         totals = [total]
         columns = _compliance_columns(_lazy("村（社区）"))
         filename = f"六个标准化合规率-{township.name}"
-    else:
-        township = None
-        rows, totals = selectors.compliance_by_township(request.user)
+    elif county_code or request.user.role != Role.ADMIN:
+        # A county official's first level; an admin's second (one county's townships).
+        level, township = "township", None
+        if county_code:
+            county = counties_visible_to(request.user).filter(code=county_code).first()
+            if county is None:
+                raise Http404
+        rows, totals = selectors.compliance_by_township(request.user, county=county)
         columns = _compliance_columns(_lazy("乡镇（街道）"))
-        filename = "六个标准化合规率"
+        filename = f"六个标准化合规率-{county.name}" if county else "六个标准化合规率"
+    else:
+        # An admin's first level: one row per county (a province has 3,000 townships).
+        level, township = "county", None
+        rows, totals = selectors.compliance_by_county(request.user)
+        columns = _compliance_columns(_lazy("县（市）"))
+        filename = "六个标准化合规率-各县（市）"
     exported = export_response(request, [*rows, *totals], columns=columns, filename=filename)
     if exported is not None:
         return exported
+    querystring = f"township={township.code}" if township else (f"county={county.code}" if county else "")
     context = {
+        "level": level,
         "township": township,
+        "county": county,
         "rows": rows,
         "totals": totals,
         "areas": AREAS,
-        "querystring": f"township={township.code}" if township else "",
+        "querystring": querystring,
         "may_go_up": request.user.role != Role.TOWNSHIP_STAFF,
+        "admin_levels": request.user.role == Role.ADMIN,
     }
     return render(request, "standards/compliance.html", context)
 

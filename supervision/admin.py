@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from governance.corrections import CorrectionAdminMixin
 from governance.policy import CountyPolicyAdminMixin
 from supervision.models import (
+    ExceptionRequest,
     LockException,
     PeriodDeadline,
     Rectification,
@@ -99,3 +100,24 @@ class ReportCorrectionAdmin(CorrectionAdminMixin, SimpleHistoryAdmin):
     record_field = "report"
     list_select_related = ["corrected_by", "report__village", "report__period"]
     search_fields = ["reason", "report__village__name"]
+
+
+@admin.register(ExceptionRequest)
+class ExceptionRequestAdmin(SimpleHistoryAdmin):
+    """Requests to reopen a locked period (申请开放): made and decided on the portal, where the
+    services check who may decide; here they are read, with their history."""
+
+    list_display = ["village", "period", "state", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["state", "village__township__county"]
+    list_select_related = ["village", "period", "requested_by", "decided_by"]
+    search_fields = ["village__name", "reason"]
+    raw_id_fields = ["village", "period"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

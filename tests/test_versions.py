@@ -152,6 +152,18 @@ def test_every_edit_page_carries_the_version_it_was_opened_at(village, staff, of
 
     AdoptionFactory(village=village)
     ReviewFactory(branch=village.branches.get())
+    # 人民调解: an open dispute of the village (its edit page).
+    from tests.mediation.factories import DisputeFactory
+
+    DisputeFactory(village=village)
+    # 五公开: a draft disclosure of the village (only drafts are edited).
+    from tests.disclosures.factories import DisclosureFactory
+
+    DisclosureFactory(village=village, state="draft")
+    # 培训: a class of the village's township (its staff edit it).
+    from tests.training.factories import TrainingClassFactory
+
+    TrainingClassFactory(county=village.township.county, township=village.township)
     # A duty kind of our own: the migration's seeded kinds may have been flushed by a transactional test.
     from cadres.models import DutyKind
 

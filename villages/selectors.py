@@ -68,3 +68,35 @@ def overview_units(user) -> tuple[str, QuerySet]:
     if sees_everything(user):
         return "county", counties_with_village_counts(user)
     return "township", townships_with_village_counts(user)
+
+
+def roll_up_by_township(per_village: QuerySet, *, figures: list[str]) -> list[dict]:
+    """Township rows of a per-village grouped queryset (``.values("village_id").annotate(...)``,
+    already scoped): each of ``figures`` summed per township, with the township's and county's code
+    and name, in township code order. One query: the records are grouped by village first (a pass
+    over one table), and only those few rows are joined to the hierarchy (bench/RESULTS.md)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    if not all(name.isidentifier() for name in figures):
+        raise ValueError(f"figures must be column names: {figures!r}")
+    try:
+        inner, params = per_village.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    sums = ", ".join(f"SUM(g.{name})::bigint AS {name}" for name in figures)
+    picked = ", ".join(f"s.{name}" for name in figures)
+    # Grouped by the township's key first: sorting 26,000 rows by Chinese names costs more than
+    # everything else; only the 3,000 township rows are then named and ordered.
+    sql = (
+        "SELECT t.code AS township_code, t.name AS township_name, c.code AS county_code, "
+        f"c.name AS county_name, {picked} FROM ("
+        f"SELECT v.township_id, {sums} FROM ({inner}) g "
+        "JOIN villages_village v ON v.id = g.village_id GROUP BY v.township_id) s "
+        "JOIN villages_township t ON t.id = s.township_id "
+        "JOIN villages_county c ON c.id = t.county_id ORDER BY t.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

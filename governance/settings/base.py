@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "decisions",
     "branches",
     "standards",
+    "training",
+    "mediation",
+    "compacts",
+    "disclosures",
 ]
 
 MIDDLEWARE = [

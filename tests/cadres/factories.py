@@ -19,7 +19,6 @@ from cadres.models import (
     Position,
     Post,
     ReserveCadre,
-    ReserveTraining,
     Sex,
 )
 from tests.factories import VillageFactory
@@ -101,13 +100,3 @@ class ReserveCadreFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory, home_village=factory.SelfAttribute("..village"))
     plan_year = 2026
     recommended_on = dt.date(2026, 3, 1)
-
-
-class ReserveTrainingFactory(DjangoModelFactory):
-    class Meta:
-        model = ReserveTraining
-
-    reserve = factory.SubFactory(ReserveCadreFactory)
-    trained_on = dt.date(2026, 5, 10)
-    course = "村级事务管理"
-    hours = 8

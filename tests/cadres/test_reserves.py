@@ -147,10 +147,72 @@ def test_the_quota_is_data_an_admin_can_change(official, village):
 def test_totals_roll_up_by_township_and_county(official, village, other_village, township):
     _bench(village, 3, 1)
     _bench(other_village, 6, 2)
-    villages = compliance_for(official, year=2026, quota=ReserveQuota.current())
-    townships, total = compliance_totals(villages)
+    quota = ReserveQuota.current()
+    villages = compliance_for(official, year=2026, quota=quota)
+    townships, total = compliance_totals(villages, year=2026, quota=quota)
     assert [(t["township__name"], t["met"], t["too_many"]) for t in townships] == [
         ("姑咱镇", 1, 0),
         ("新都桥镇", 0, 1),
     ]
     assert total["villages"] == 2 and total["reserves"] == 9 and total["backgrounds"] == 3
+
+
+def test_totals_judge_each_village_as_its_row_does(official, township, village, other_village):
+    """The roll-up (one grouped pass, in SQL) and the per-village statuses of the list agree, under
+    the county's own quota for the year (no forced quota)."""
+    from tests.factories import VillageFactory
+
+    ReserveQuota.objects.create(
+        county=township.county,
+        effective_from=dt.date(2026, 1, 1),
+        min_count=2,
+        max_count=4,
+        min_background=1,
+        max_background=1,
+    )
+    benches = [(1, 1), (2, 1), (4, 2), (5, 1), (3, 0), (0, 0)]
+    places = [village, other_village] + [VillageFactory(township=township) for _ in range(4)]
+    for place, (count, background) in zip(places, benches, strict=True):
+        _bench(place, count, background)
+    # Withdrawn reserves and other years do not count.
+    ReserveCadreFactory(village=village, plan_year=2025)
+    listed = compliance_for(official, year=2026)
+    expected = {status: 0 for status, _label in ComplianceStatus.CHOICES}
+    for row in listed:
+        expected[row.status] += 1
+    _townships, total = compliance_totals(listed, year=2026)
+    # By hand under 2-4 with exactly 1 background: too few (1,1); met (2,1); background (4,2);
+    # too many (5,1); background (3,0); too few (0,0).
+    assert expected == {"met": 1, "too_few": 2, "too_many": 1, "background_missed": 2}
+    assert {status: total[status] for status in expected} == expected
+    assert total["villages"] == 6 and total["reserves"] == 15
+
+
+def test_the_reserve_tally_follows_every_write(village, other_village):
+    """cadres 0009: the counts the 3512 roll-ups read are kept by the database with each write
+    (added, withdrawn, moved, a person's background changed) and equal a recount."""
+    import importlib
+
+    from django.db import connection
+
+    from cadres.models import Person, ReserveTally
+
+    _bench(village, 3, 1)
+    moved = ReserveCadreFactory(village=village, plan_year=2026, person=PersonFactory(home_village=village))
+    ReserveCadre.objects.filter(pk=moved.pk).update(village=other_village)
+    gone = ReserveCadre.objects.filter(village=village).first()
+    ReserveCadre.objects.filter(pk=gone.pk).update(
+        outcome=ReserveOutcome.WITHDRAWN, withdrawal_reason="外出务工"
+    )
+    Person.objects.filter(pk=moved.person_id).update(is_wealth_expert=True)
+
+    def tally():
+        return {(t.village_id, t.plan_year): (t.reserves, t.backgrounds) for t in ReserveTally.objects.all()}
+
+    withdrawn_background = 1 if gone.person.is_returning_migrant else 0
+    assert tally() == {(village.pk, 2026): (2, 1 - withdrawn_background), (other_village.pk, 2026): (1, 1)}
+    before = tally()
+    ReserveTally.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(importlib.import_module("cadres.migrations.0009_reserve_tally").RECOUNT)
+    assert tally() == before

@@ -172,6 +172,8 @@ def test_correcting_a_resolution_date_moves_the_matters_date(matter_at, staff):
     services.step_correct(step=step, user=staff, reason="日期录错", held_on=dt.date(2025, 3, 25))
     matter.refresh_from_db()
     assert matter.resolved_on == dt.date(2025, 3, 25)
+    # The disclosure deadline follows: 7 days (the default notice period) after the corrected vote.
+    assert matter.disclose_by == dt.date(2025, 4, 1)
 
 
 def test_a_shorter_notice_may_not_put_the_result_inside_it(matter_at, staff):

@@ -91,3 +91,47 @@ def test_matters_are_scoped_to_the_township(matter_at, staff, outsider, official
     assert set(matters_visible_to(staff)) == {mine}
     assert set(matters_visible_to(outsider)) == {theirs}
     assert set(matters_visible_to(official)) == {mine, theirs}
+
+
+def test_matters_resolved_before_the_deadline_was_kept_get_it_from_their_step(matter_at, village):
+    """decisions 0006 fills ``disclose_by`` for matters resolved earlier: the vote's date plus the
+    notice period kept on their 决议 step, the same day the service now stores."""
+    import importlib
+
+    from django.db import connection
+
+    DecisionPolicy.objects.create(county=village.township.county, effective_from=TODAY, notice_period_days=15)
+    resolved = matter_at(StepKind.RESOLVE)
+    recorded = Matter.objects.get(pk=resolved.pk).disclose_by
+    assert recorded == resolved.resolved_on + dt.timedelta(days=15)
+    Matter.objects.filter(pk=resolved.pk).update(disclose_by=None)
+    migration = importlib.import_module("decisions.migrations.0006_matter_disclose_by")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    assert Matter.objects.get(pk=resolved.pk).disclose_by == recorded
+
+
+def test_the_villages_tally_moves_with_every_write(matter_at, village, other_village, staff):
+    """decisions 0007: the per-village counts the dashboards read are kept by the database in the
+    same transaction as each write, and always equal a recount of the matters."""
+    import importlib
+
+    from django.db import connection
+
+    from decisions.models import MatterTally
+    from tests.decisions.factories import MatterFactory
+
+    matter_at(StepKind.RESOLVE)
+    matter_at(StepKind.PROPOSE)
+    moved = matter_at(None)
+    MatterFactory(village=other_village, created_by=staff)
+    Matter.objects.filter(pk=moved.pk).update(village=other_village)
+    Matter.objects.filter(village=other_village).exclude(pk=moved.pk).delete()
+    tally = {t.village_id: (t.total, t.new, t.proposed, t.resolved) for t in MatterTally.objects.all()}
+    assert tally == {village.pk: (2, 0, 1, 1), other_village.pk: (1, 1, 0, 0)}
+    migration = importlib.import_module("decisions.migrations.0007_matter_tally")
+    MatterTally.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(migration.RECOUNT)
+    recounted = {t.village_id: (t.total, t.new, t.proposed, t.resolved) for t in MatterTally.objects.all()}
+    assert recounted == tally

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from supervision.models import Kind, Report
 from tests.clock import Clock
-from tests.factories import VillageFactory
+from tests.factories import UserFactory, VillageFactory
 from tests.supervision.factories import PeriodFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,35 @@ def test_the_county_list_leaves_out_a_period_ten_days_late_and_lists_one_eleven_
     assert march.title not in official_client.get(reverse("home")).content.decode()
     _at(monkeypatch, 2025, 4, 16, 10)
     assert march.title in official_client.get(reverse("home")).content.decode()
+
+
+def test_a_township_home_names_its_late_matters_and_ending_terms_not_another_townships(
+    staff_client, staff, village, other_village
+):
+    """The to-do list links to the work itself: the disclosure step that is late, the village roster
+    of a term ending within 90 days; another township's are not listed."""
+    from decisions.models import StepKind
+    from tests.cadres.factories import PostFactory
+    from tests.decisions.factories import MatterFactory, advance
+
+    today = timezone.localdate()
+    late = advance(
+        MatterFactory(village=village, created_by=staff, title="村道硬化项目"),
+        user=staff,
+        through=StepKind.RESOLVE,
+        start=today - dt.timedelta(days=60),
+    )
+    other_staff = UserFactory(username="other_clerk", township=other_village.township)
+    advance(
+        MatterFactory(village=other_village, created_by=other_staff, title="别乡事项"),
+        user=other_staff,
+        through=StepKind.RESOLVE,
+        start=today - dt.timedelta(days=60),
+    )
+    PostFactory(village=village, term_end=today + dt.timedelta(days=30))
+    PostFactory(village=other_village, term_end=today + dt.timedelta(days=30))
+    html = staff_client.get(reverse("home")).content.decode()
+    step = reverse("decisions:step_record", args=[late.public_id, "disclose-resolution"])
+    assert step in html and "村道硬化项目" in html and "别乡事项" not in html
+    assert reverse("cadres:roster", args=[village.code]) in html
+    assert reverse("cadres:roster", args=[other_village.code]) not in html

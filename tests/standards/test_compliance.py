@@ -9,6 +9,7 @@ import pytest
 
 from standards import selectors
 from standards.models import Area
+from tests.conftest import _client_for
 from tests.factories import TownshipFactory, VillageFactory
 from tests.standards.factories import AdoptionFactory, RuleFactory
 
@@ -131,3 +132,25 @@ def test_township_staff_start_at_their_own_villages(staff_client, township, vill
         "utf-8-sig"
     )
     assert village.name in text and "16.7%" in text  # 3 / 18
+
+
+def test_an_admin_starts_at_one_row_per_county_and_drills_into_a_county(
+    admin_client_, county, township, village, catalogue, other_county_village, other_official
+):
+    """A province has 3,000 townships: an admin's first level is the counties (183 rows), each a
+    link to its townships, then its villages. 12 of 18 rules in one of the county's one village."""
+    _adopt(village, _first(catalogue, {area: 2 for area in Area}))
+    page = admin_client_.get("/standards/compliance/").content.decode()
+    assert f"?county={county.code}" in page and f"?county={other_county_village.township.county.code}" in page
+    assert f"?township={township.code}" not in page  # the townships are one level down
+    assert "66.7%" in page and "全部县（市）" in page
+    drill = admin_client_.get(f"/standards/compliance/?county={county.code}").content.decode()
+    assert f"?township={township.code}" in drill and "66.7%" in drill
+    assert other_county_village.township.name not in drill
+    assert admin_client_.get("/standards/compliance/?county=519999000000").status_code == 404
+    export = admin_client_.get("/standards/compliance/?export=csv")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert county.name in text and other_county_village.township.county.name in text
+    # A county official cannot open another county's townships by URL.
+    client = _client_for(other_official)
+    assert client.get(f"/standards/compliance/?county={county.code}").status_code == 404

@@ -1,0 +1,62 @@
+"""Filters of the dispute log. Township and village choices are limited to the user's jurisdiction."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.filtering import AllYesNoSelect, UnitChoiceFilter
+from mediation.models import Category, Outcome
+from mediation.selectors import old_open_q
+from villages.filters import township_filter, village_filter
+from villages.selectors import counties_visible_to
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 2026, not 2026.5."""
+
+    field_class = forms.IntegerField
+
+
+def _counties(request):
+    from villages.models import County
+
+    return counties_visible_to(request.user).order_by("code") if request else County.objects.none()
+
+
+class DisputeFilter(django_filters.FilterSet):
+    year = YearFilter(
+        label=_("受理年度"), field_name="received_on", lookup_expr="year", min_value=2000, max_value=2100
+    )
+    county = UnitChoiceFilter(
+        label=_("县（市）"),
+        field_name="village__township__county",
+        queryset=_counties,
+        to_field_name="code",
+        empty_label=_("全部县（市）"),
+    )
+    township = township_filter("village__township")
+    village = village_filter("village")
+    category = django_filters.ChoiceFilter(
+        label=_("纠纷类别"), choices=Category.choices, empty_label=_("全部类别")
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("调解结果"), choices=Outcome.choices, empty_label=_("全部结果")
+    )
+    closed = django_filters.BooleanFilter(
+        label=_("是否办结"), method="filter_closed", widget=AllYesNoSelect(yes=_("已办结"), no=_("调解中"))
+    )
+    old_open = django_filters.BooleanFilter(
+        label=_("调解中超过30天"), method="filter_old_open", widget=AllYesNoSelect(yes=_("是"), no=_("否"))
+    )
+
+    def filter_closed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(outcome=Outcome.OPEN) if value else queryset.filter(outcome=Outcome.OPEN)
+
+    def filter_old_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(old_open_q()) if value else queryset.exclude(old_open_q())

@@ -1,0 +1,211 @@
+"""Reads of 人民调解, scoped to the user's jurisdiction (DESIGN §1), and the summary figures.
+
+Two definitions every page, export and test shares (README "People's mediation"):
+
+- **Resolution rate** (``resolution_rate``) = disputes closed with 达成协议 / disputes closed (达成协议
+  + 移送 + 未化解), over the disputes received in the year. Open disputes are not in it: a dispute
+  received in December and still being mediated is neither a success nor a failure yet.
+- **Open for more than 30 days** (``old_open_q``) = still 调解中 and received more than 30 days
+  before today: received on ``today - 31`` or earlier (29 and 30 days old are not yet "old").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cadres.selectors import people_visible_to
+from governance.scoping import scope
+from mediation.models import Category, Committee, Dispute, FollowUp, Member, Outcome
+from villages.selectors import townships_visible_to
+
+OLD_AFTER_DAYS = 30
+
+
+def old_open_q(*, today: dt.date | None = None, prefix: str = "") -> Q:
+    """Open disputes received more than ``OLD_AFTER_DAYS`` days before ``today``."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=OLD_AFTER_DAYS)
+    return Q(**{f"{prefix}outcome": Outcome.OPEN, f"{prefix}received_on__lt": cutoff})
+
+
+def resolution_rate(agreements: int, closed: int) -> Decimal | None:
+    """达成协议 / 已办结 in percent, one decimal, half up; None when nothing is closed yet."""
+    if not closed:
+        return None
+    return (Decimal(agreements * 100) / Decimal(closed)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def committees_visible_to(user) -> QuerySet[Committee]:
+    return scope(
+        Committee.objects.select_related("village__township"), user, township_path="village__township"
+    )
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    return scope(
+        Member.objects.select_related("person", "committee__village__township"),
+        user,
+        township_path="committee__village__township",
+    )
+
+
+def disputes_visible_to(user) -> QuerySet[Dispute]:
+    return scope(
+        Dispute.objects.select_related("village__township__county", "mediator__person", "created_by"),
+        user,
+        township_path="village__township",
+    )
+
+
+def dispute_detail_for(user) -> QuerySet[Dispute]:
+    return disputes_visible_to(user).prefetch_related(
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("recorded_by"))
+    )
+
+
+def mediators_for(user, *, village=None) -> QuerySet[Member]:
+    """Members a dispute may name as mediator: current members of committees the user reads (of
+    ``village`` when given); the service checks the village and dates again."""
+    members = members_visible_to(user).filter(end_date__isnull=True)
+    if village is not None:
+        members = members.filter(committee__village=village)
+    return members.order_by("committee__village__code", "-is_chair", "person__name")
+
+
+def candidates_for(user, village) -> QuerySet:
+    """People who may join ``village``'s committee: the cadres roster as the user reads it (cadres'
+    own scoping), limited to the village's county."""
+    return people_visible_to(user).filter(home_village__township__county_id=village.township.county_id)
+
+
+def committee_members(village) -> tuple[list[Member], list[Member]]:
+    """(current, former) members of the village's committee (one query). The village is one the
+    user reads (callers take it from ``villages_visible_to``)."""
+    members = list(
+        Member.objects.filter(committee__village=village)
+        .select_related("person")
+        .order_by("-is_chair", "start_date", "pk")
+    )
+    return [m for m in members if m.end_date is None], [m for m in members if m.end_date is not None]
+
+
+def village_committees(user, township_ids=None) -> QuerySet:
+    """Current villages in scope with their committee's chair name and current member count
+    (one query; villages without a committee have 0 members)."""
+    from django.db.models import OuterRef, Subquery
+
+    from villages.selectors import villages_visible_to
+
+    chairs = Member.objects.filter(
+        committee__village=OuterRef("pk"), is_chair=True, end_date__isnull=True
+    ).values("person__name")[:1]
+    villages = (
+        villages_visible_to(user)
+        .filter(valid_to__isnull=True)
+        .select_related("township")
+        .annotate(
+            member_count=Count(
+                "mediation_committee__members",
+                filter=Q(mediation_committee__members__end_date__isnull=True),
+                distinct=True,
+            ),
+            chair_name=Subquery(chairs),
+            open_count=Count("disputes", filter=Q(disputes__outcome=Outcome.OPEN), distinct=True),
+        )
+        .order_by("township__code", "code")
+    )
+    if township_ids is not None:
+        villages = villages.filter(township_id__in=township_ids)
+    return villages
+
+
+# ---------------------------------------------------------------- summary
+
+
+@dataclass
+class SummaryRow:
+    unit: object  # a Township or a County
+    county: object
+    categories: dict = field(default_factory=dict)  # Category value → count
+    outcomes: dict = field(default_factory=dict)  # Outcome value → count
+    total: int = 0
+    old_open: int = 0
+
+    @property
+    def closed(self) -> int:
+        return sum(
+            self.outcomes.get(o.value, 0) for o in (Outcome.AGREEMENT, Outcome.REFERRED, Outcome.UNRESOLVED)
+        )
+
+    @property
+    def agreements(self) -> int:
+        return self.outcomes.get(Outcome.AGREEMENT.value, 0)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return resolution_rate(self.outcomes.get(Outcome.AGREEMENT.value, 0), self.closed)
+
+    def category_items(self):
+        return [(c, self.categories.get(c.value, 0)) for c in Category]
+
+    def outcome_items(self):
+        return [(o, self.outcomes.get(o.value, 0)) for o in Outcome]
+
+    def add(self, other: SummaryRow) -> None:
+        for key, n in other.categories.items():
+            self.categories[key] = self.categories.get(key, 0) + n
+        for key, n in other.outcomes.items():
+            self.outcomes[key] = self.outcomes.get(key, 0) + n
+        self.total += other.total
+        self.old_open += other.old_open
+
+
+def summary_by_township(user, *, year: int, today: dt.date | None = None):
+    """Per township in scope (current ones, and ended ones holding disputes of ``year``) and per
+    county (the totals): disputes received in ``year`` by category and outcome, the resolution rate,
+    and how many of them are open for more than 30 days. Two queries."""
+    today = today or timezone.localdate()
+    counts = (
+        Dispute.objects.filter(received_on__year=year)
+        .filter(village__township__in=townships_visible_to(user))
+        .values("village__township_id", "category", "outcome")
+        .annotate(n=Count("pk"), old=Count("pk", filter=old_open_q(today=today)))
+    )
+    by_township: dict[int, SummaryRow] = {}
+    rows_data = list(counts)
+    ids = {r["village__township_id"] for r in rows_data}
+    townships = list(
+        townships_visible_to(user)
+        .filter(Q(valid_to__isnull=True) | Q(pk__in=ids))
+        .select_related("county")
+        .order_by("county__code", "code")
+    )
+    for township in townships:
+        by_township[township.pk] = SummaryRow(unit=township, county=township.county)
+    for r in rows_data:
+        row = by_township.get(r["village__township_id"])
+        if row is None:
+            continue
+        row.categories[r["category"]] = row.categories.get(r["category"], 0) + r["n"]
+        row.outcomes[r["outcome"]] = row.outcomes.get(r["outcome"], 0) + r["n"]
+        row.total += r["n"]
+        row.old_open += r["old"]
+    rows = list(by_township.values())
+    totals = []
+    for county in dict.fromkeys(t.county for t in townships):
+        total = SummaryRow(unit=county, county=county)
+        for row in rows:
+            if row.county == county:
+                total.add(row)
+        totals.append(total)
+    return rows, totals
+
+
+def dispute_years(user) -> list[int]:
+    """Years with disputes in scope (one query)."""
+    return [d.year for d in disputes_visible_to(user).order_by().dates("received_on", "year", order="DESC")]

@@ -1,0 +1,379 @@
+"""Reads of training classes and attendance, scoped to the user's jurisdiction (DESIGN §1).
+
+Who reads a class: the county's officials every class of their county; township staff the classes
+their county organises and their own township's (another township's class answers 404); admins all.
+
+**Coverage** (the one rule, ``coverage_day`` and ``roster_rows``): for a year Y, the people who must
+be trained are those holding, on the *coverage day* (31 December of Y, or today when that is
+earlier), a branch secretary or villagers' committee director post (``cadres.Post``) or a first
+secretary's stationing (``cadres.Stationing``) in a village of the unit. A person counts once
+however many such posts they hold; one who left before that day does not count. They are *trained*
+when they attended (status 参训) at least one class starting in Y. Coverage = trained / to train.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cadres.models import (
+    Committee,
+    Membership,
+    Person,
+    Position,
+    Post,
+    ReserveCadre,
+    ReserveOutcome,
+    Stationing,
+    active_on_q,
+    stationed_on_q,
+)
+from governance.roles import Role, can_review, may_write_for, sees_everything
+from training.models import Attendance, AttendanceStatus, Audience, TrainingClass, TrainingTarget
+from villages.models import Township
+from villages.selectors import townships_visible_to
+
+# Posts whose holders must be trained (with the first secretaries' stationings).
+COVERED_POSITIONS = (Position.SECRETARY, Position.DIRECTOR)
+
+
+# ---------------------------------------------------------------- classes
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    queryset = TrainingClass.objects.select_related("county", "township")
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if sees_everything(user):
+        return queryset
+    if user.role == Role.COUNTY_OFFICIAL and user.county_id:
+        return queryset.filter(county_id=user.county_id)
+    if user.role == Role.TOWNSHIP_STAFF and user.township_id:
+        return queryset.filter(county__townships__pk=user.township_id).filter(
+            Q(township__isnull=True) | Q(township_id=user.township_id)
+        )
+    return queryset.none()
+
+
+def may_write_class(user, *, county_id, township_id) -> bool:
+    """County officials write their county's own classes, township staff their township's, admins
+    every class (``governance.roles``)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if sees_everything(user):
+        return True
+    if township_id is None:
+        return can_review(user) and user.county_id == county_id
+    return may_write_for(user, township_id)
+
+
+def may_create_class(user) -> bool:
+    return (
+        sees_everything(user)
+        or (can_review(user) and bool(user.county_id))
+        or may_write_for(user, getattr(user, "township_id", None))
+    )
+
+
+def class_years(user) -> list[int]:
+    years = classes_visible_to(user).dates("start_date", "year", order="DESC")
+    return [day.year for day in years]
+
+
+# ---------------------------------------------------------------- people of a county
+
+
+def people_of_county_q(county_id) -> Q:
+    """A person belongs to a county through the village of any of their posts, stationings, reserve
+    places or party memberships, or their registered (home) village: cadres scopes a person by the
+    home village, and first secretaries come from elsewhere, so both count."""
+    return (
+        Q(home_village__township__county_id=county_id)
+        | Q(Exists(Post.objects.filter(person=OuterRef("pk"), village__township__county_id=county_id)))
+        | Q(Exists(Stationing.objects.filter(person=OuterRef("pk"), village__township__county_id=county_id)))
+        | Q(
+            Exists(ReserveCadre.objects.filter(person=OuterRef("pk"), village__township__county_id=county_id))
+        )
+        | Q(Exists(Membership.objects.filter(person=OuterRef("pk"), branch__township__county_id=county_id)))
+    )
+
+
+def people_of_county(county_id) -> QuerySet[Person]:
+    return Person.objects.filter(people_of_county_q(county_id)).select_related("home_village__township")
+
+
+# ---------------------------------------------------------------- the expected audience of a class
+
+
+@dataclass
+class AudienceRow:
+    person: Person
+    village: object
+    roles: list[str]
+    attendance: Attendance | None = None
+
+
+def expected_audience(training_class: TrainingClass) -> list[AudienceRow]:
+    """The people who should attend ``training_class``: holders, on its first day, of the post
+    kinds of its audience in the villages of its organiser (the county's or the township's), one row
+    per person with every matching role. At most four queries."""
+    day = training_class.start_date
+    if training_class.township_id:
+        place = Q(village__township_id=training_class.township_id)
+    else:
+        place = Q(village__township__county_id=training_class.county_id)
+    audience = set(training_class.audience)
+    rows: dict[int, AudienceRow] = {}
+
+    def add(person, village, role):
+        row = rows.get(person.pk)
+        if row is None:
+            rows[person.pk] = AudienceRow(person=person, village=village, roles=[role])
+        elif role not in row.roles:
+            row.roles.append(role)
+
+    positions = []
+    if Audience.SECRETARY in audience:
+        positions.append(Position.SECRETARY)
+    if Audience.DIRECTOR in audience:
+        positions.append(Position.DIRECTOR)
+    post_q = Q(position__in=positions)
+    if Audience.OTHER in audience:
+        post_q |= Q(committee__in=[Committee.BRANCH, Committee.VILLAGERS]) & ~Q(
+            position__in=COVERED_POSITIONS
+        )
+    if positions or Audience.OTHER in audience:
+        posts = (
+            Post.objects.filter(place, active_on_q(day)).filter(post_q).select_related("person", "village")
+        )
+        for post in posts.order_by("village__code", "position"):
+            add(post.person, post.village, str(post.get_position_display()))
+    if Audience.FIRST_SECRETARY in audience:
+        stationings = Stationing.objects.filter(place, stationed_on_q(day)).select_related(
+            "person", "village"
+        )
+        for stationing in stationings.order_by("village__code"):
+            add(stationing.person, stationing.village, str(Audience.FIRST_SECRETARY.label))
+    if Audience.RESERVE in audience:
+        reserves = ReserveCadre.objects.filter(
+            place, plan_year=day.year, outcome=ReserveOutcome.IN_RESERVE
+        ).select_related("person", "village")
+        for reserve in reserves.order_by("village__code"):
+            add(reserve.person, reserve.village, str(Audience.RESERVE.label))
+    return sorted(rows.values(), key=lambda r: (r.village.code, r.person.name, r.person.pk))
+
+
+def attendance_rows(training_class: TrainingClass) -> list[AudienceRow]:
+    """The expected audience with their attendance, then everyone else recorded for the class."""
+    recorded = {
+        a.person_id: a
+        for a in training_class.attendances.select_related("person__home_village", "recorded_by")
+    }
+    rows = expected_audience(training_class)
+    for row in rows:
+        row.attendance = recorded.pop(row.person.pk, None)
+    extra = [
+        AudienceRow(person=a.person, village=a.person.home_village, roles=[], attendance=a)
+        for a in recorded.values()
+    ]
+    extra.sort(key=lambda r: (r.person.name, r.person.pk))
+    return rows + extra
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def coverage_day(year: int, today: dt.date | None = None) -> dt.date:
+    """The day whose post holders a year's coverage counts: 31 December, or today when earlier."""
+    today = today or timezone.localdate()
+    return min(dt.date(year, 12, 31), today)
+
+
+def _covered_post(day: dt.date, townships, person_ref=None) -> QuerySet[Post]:
+    posts = Post.objects.filter(
+        active_on_q(day), position__in=COVERED_POSITIONS, village__township__in=townships
+    )
+    return posts.filter(person=OuterRef(person_ref)) if person_ref else posts
+
+
+def _covered_stationing(day: dt.date, townships, person_ref=None) -> QuerySet[Stationing]:
+    stationings = Stationing.objects.filter(stationed_on_q(day), village__township__in=townships)
+    return stationings.filter(person=OuterRef(person_ref)) if person_ref else stationings
+
+
+def roster_rows(townships, *, day: dt.date) -> set[tuple[int, int]]:
+    """(township pk, person pk) of everyone to be trained in ``townships`` (a queryset or list of
+    pks) on ``day``: one query (a UNION, so two posts of one person give one row)."""
+    posts = _covered_post(day, townships).values_list("village__township_id", "person_id")
+    stationings = _covered_stationing(day, townships).values_list("village__township_id", "person_id")
+    return set(posts.order_by().union(stationings.order_by()))
+
+
+def attended_q(year: int, person_ref: str = "pk") -> Exists:
+    return Exists(
+        Attendance.objects.filter(
+            person=OuterRef(person_ref),
+            status=AttendanceStatus.ATTENDED,
+            training_class__start_date__year=year,
+        )
+    )
+
+
+def _trained_people(townships, *, year: int, day: dt.date) -> set[int]:
+    """Pks of the people to be trained in ``townships`` who attended a class in ``year``: one query."""
+    people = Person.objects.filter(
+        Q(Exists(_covered_post(day, townships, "pk"))) | Q(Exists(_covered_stationing(day, townships, "pk")))
+    ).filter(attended_q(year))
+    return set(people.values_list("pk", flat=True))
+
+
+@dataclass
+class CoverageRow:
+    unit: object  # a Township or a County
+    county: object
+    expected: int
+    trained: int
+
+    @property
+    def untrained(self) -> int:
+        return self.expected - self.trained
+
+    @property
+    def percent(self) -> Decimal | None:
+        """trained / expected in percent, one decimal, half up; None when nobody is to be trained."""
+        if not self.expected:
+            return None
+        value = Decimal(self.trained * 100) / Decimal(self.expected)
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def coverage(user, *, year: int, today: dt.date | None = None) -> tuple[list[CoverageRow], list[CoverageRow]]:
+    """Per current township in scope and per county (distinct people across its townships): three
+    queries."""
+    day = coverage_day(year, today)
+    townships = list(
+        townships_visible_to(user).filter(valid_to__isnull=True).order_by("county__code", "code")
+    )
+    ids = [t.pk for t in townships]
+    rows = roster_rows(ids, day=day)
+    trained = _trained_people(ids, year=year, day=day)
+    by_township: dict[int, set[int]] = {}
+    for township_id, person_id in rows:
+        by_township.setdefault(township_id, set()).add(person_id)
+    result = []
+    by_county: dict[object, set[int]] = {}
+    for township in townships:
+        people = by_township.get(township.pk, set())
+        by_county.setdefault(township.county, set()).update(people)
+        result.append(CoverageRow(township, township.county, len(people), len(people & trained)))
+    totals = [
+        CoverageRow(county, county, len(people), len(people & trained))
+        for county, people in by_county.items()
+    ]
+    return result, totals
+
+
+def untrained_people(townships, *, year: int, today: dt.date | None = None) -> QuerySet[Person]:
+    """The people to be trained in ``townships`` (already visible to the user) who have not attended
+    a class in ``year``, with the posts and stationings that make them count (three queries)."""
+    day = coverage_day(year, today)
+    posts = Post.objects.filter(
+        active_on_q(day), position__in=COVERED_POSITIONS, village__township__in=townships
+    )
+    stationings = Stationing.objects.filter(stationed_on_q(day), village__township__in=townships)
+    return (
+        Person.objects.filter(
+            Q(Exists(_covered_post(day, townships, "pk")))
+            | Q(Exists(_covered_stationing(day, townships, "pk")))
+        )
+        .exclude(attended_q(year))
+        .select_related("home_village__township")
+        .prefetch_related(
+            Prefetch("posts", queryset=posts.select_related("village__township"), to_attr="covered_posts"),
+            Prefetch(
+                "stationings",
+                queryset=stationings.select_related("village__township"),
+                to_attr="covered_stationings",
+            ),
+        )
+        .order_by("home_village__code", "name", "pk")
+    )
+
+
+def visible_township(user, code: str) -> Township | None:
+    return townships_visible_to(user).filter(code=code, valid_to__isnull=True).first()
+
+
+# ---------------------------------------------------------------- classes against the target
+
+
+@dataclass
+class TargetRow:
+    county: object
+    target: int
+    county_classes: int
+    township_classes: int
+
+    @property
+    def met(self) -> bool:
+        return self.county_classes >= self.target
+
+
+def classes_against_target(user, *, year: int, counties) -> list[TargetRow]:
+    """Per county: its own classes starting in ``year`` against ``TrainingTarget`` (the row in force
+    on 1 January), and its townships' classes: one query plus one per county for the target."""
+    counts = {
+        row["county_id"]: row
+        for row in classes_visible_to(user)
+        .filter(start_date__year=year)
+        .values("county_id")
+        .annotate(
+            own=Count("pk", filter=Q(township__isnull=True)),
+            townships=Count("pk", filter=Q(township__isnull=False)),
+        )
+        .order_by()
+    }
+    rows = []
+    for county in counties:
+        found = counts.get(county.pk, {})
+        target = TrainingTarget.for_year(county, year).classes_per_year
+        rows.append(TargetRow(county, target, found.get("own", 0), found.get("townships", 0)))
+    return rows
+
+
+def person_attendances(person: Person) -> QuerySet[Attendance]:
+    """A person's attendance records, newest class first (the reserve cadre page's section)."""
+    return person.training_attendances.select_related(
+        "training_class__county", "training_class__township"
+    ).order_by("-training_class__start_date")
+
+
+def village_coverage(
+    village, *, year: int, today: dt.date | None = None
+) -> list[tuple[Person, list[str], bool]]:
+    """The village's people to be trained in ``year`` (its secretary, director and first secretary on
+    the coverage day), each with their roles and whether they attended a class in the year: one
+    query (the village page's section)."""
+    day = coverage_day(year, today)
+    posts = Post.objects.filter(active_on_q(day), village=village, person=OuterRef("pk"))
+    stationed = Exists(Stationing.objects.filter(stationed_on_q(day), village=village, person=OuterRef("pk")))
+    people = (
+        Person.objects.annotate(
+            is_secretary=Exists(posts.filter(position=Position.SECRETARY)),
+            is_director=Exists(posts.filter(position=Position.DIRECTOR)),
+            is_stationed=stationed,
+            trained=attended_q(year),
+        )
+        .filter(Q(is_secretary=True) | Q(is_director=True) | Q(is_stationed=True))
+        .order_by("name", "pk")
+    )
+    labels = [
+        ("is_secretary", Position.SECRETARY.label),
+        ("is_director", Position.DIRECTOR.label),
+        ("is_stationed", Audience.FIRST_SECRETARY.label),
+    ]
+    return [(p, [str(label) for name, label in labels if getattr(p, name)], p.trained) for p in people]
