@@ -44,7 +44,7 @@ def dashboard_panel(*, user, period=None):
     from django.utils.http import urlencode
     from django.utils.translation import gettext as _
 
-    from governance.charts import Bar, bar_chart, level, shown_rows, worst_first
+    from governance.charts import level, percent_chart, rank_rows, township_table
     from governance.roles import Role
 
     year = period.year if period else timezone.localdate().year
@@ -54,36 +54,34 @@ def dashboard_panel(*, user, period=None):
         row["not_met"] = row["villages"] - row["met"]
         row["rate"] = round(100 * row["met"] / row["villages"], 1) if row["villages"] else None
         row["level"] = level(row["rate"])
-    townships = worst_first(townships, lambda r: r["rate"], name=lambda r: r["township__code"])
     total["not_met"] = total["villages"] - total["met"]
     many_counties = user.role == Role.ADMIN
-    shown = shown_rows(townships, many_counties=many_counties)
-    for row in shown:  # links only for the rows drawn (the export has none)
+
+    def link(row):
         query = {"year": year, "township": row["township__code"]}
         row["href"] = f"{base}?{urlencode(query)}"
         row["met_href"] = f"{base}?{urlencode({**query, 'status': 'met'})}"
         row["not_met_href"] = f"{base}?{urlencode({**query, 'status': 'not_met'})}"
-    chart = bar_chart(
-        _("各乡镇3512达标村比例（%(year)s年）") % {"year": year},
-        [
-            Bar(
-                label=row["township__name"],
-                value=row["rate"],
-                text="—" if row["rate"] is None else f"{row['rate']}%",
-                css=row["level"],
-                href=row["not_met_href"],
-            )
-            for row in shown
-        ],
-        maximum=100,
-        thresholds=(80, 95),
+
+    townships, shown = rank_rows(
+        townships,
+        key=lambda r: r["rate"],
+        name=lambda r: r["township__code"],
+        many_counties=many_counties,
+        link=link,
     )
-    county = [_("县（市）")] if many_counties else []
+    chart = percent_chart(
+        _("各乡镇3512达标村比例（%(year)s年）") % {"year": year},
+        shown,
+        label=lambda r: r["township__name"],
+        value=lambda r: r["rate"],
+        href=lambda r: r["not_met_href"],
+        css=lambda r: r["level"],
+    )
     tables = [
-        {
-            "title": _("3512达标情况"),
-            "headers": [
-                *county,
+        township_table(
+            _("3512达标情况"),
+            [
                 _("乡镇（街道）"),
                 _("村数"),
                 _("达标"),
@@ -93,21 +91,20 @@ def dashboard_panel(*, user, period=None):
                 _("人数超出"),
                 _("背景配比未达标"),
             ],
-            "rows": [
-                [
-                    *([row["township__county__name"]] if many_counties else []),
-                    row["township__name"],
-                    row["villages"],
-                    row["met"],
-                    row["not_met"],
-                    row["rate"],
-                    row["too_few"],
-                    row["too_many"],
-                    row["background_missed"],
-                ]
-                for row in townships
+            townships,
+            cells=lambda r: [
+                r["township__name"],
+                r["villages"],
+                r["met"],
+                r["not_met"],
+                r["rate"],
+                r["too_few"],
+                r["too_many"],
+                r["background_missed"],
             ],
-        }
+            many_counties=many_counties,
+            county=lambda r: r["township__county__name"],
+        )
     ]
     villages = []
     if user.role == Role.TOWNSHIP_STAFF:

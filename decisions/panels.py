@@ -33,7 +33,7 @@ def dashboard_panel(*, user, period=None):
     from django.utils.translation import gettext as _
 
     from decisions.selectors import matter_counts_by_township
-    from governance.charts import Bar, bar_chart, level, shown_rows, worst_first
+    from governance.charts import Bar, bar_chart, level, rank_rows, township_table
     from governance.roles import Role
 
     rows, counts = matter_counts_by_township(user)
@@ -41,12 +41,9 @@ def dashboard_panel(*, user, period=None):
     for row in rows:
         # Any overdue disclosure is red: the notice period is the law's, there is no tolerance.
         row["level"] = level(row["overdue"], bad=0, warn=0, higher_is_better=False)
-    rows = worst_first(
-        rows, lambda r: r["overdue"], higher_is_better=False, name=lambda r: r["township_code"]
-    )
     many_counties = user.role == Role.ADMIN
-    shown = shown_rows(rows, many_counties=many_counties)
-    for row in shown:  # links only for the rows drawn (the export has none)
+
+    def link(row):
         code = row["township_code"]
         row["links"] = {
             "total": f"{base}?{urlencode({'township': code})}",
@@ -55,6 +52,15 @@ def dashboard_panel(*, user, period=None):
             "completed": f"{base}?{urlencode({'township': code, 'state': 'completed'})}",
             "overdue": f"{base}?{urlencode({'township': code, 'overdue': 'true'})}",
         }
+
+    rows, shown = rank_rows(
+        rows,
+        key=lambda r: r["overdue"],
+        name=lambda r: r["township_code"],
+        many_counties=many_counties,
+        higher_is_better=False,
+        link=link,
+    )
     chart = bar_chart(
         _("各乡镇逾期未公开事项数"),
         [
@@ -68,11 +74,9 @@ def dashboard_panel(*, user, period=None):
             for row in shown
         ],
     )
-    county = [_("县（市）")] if many_counties else []
-    table = {
-        "title": _("四议两公开"),
-        "headers": [
-            *county,
+    table = township_table(
+        _("四议两公开"),
+        [
             _("乡镇（街道）"),
             _("事项总数"),
             _("已决议待公开"),
@@ -80,19 +84,18 @@ def dashboard_panel(*, user, period=None):
             _("结果已公开"),
             _("逾期未公开"),
         ],
-        "rows": [
-            [
-                *([row["county_name"]] if many_counties else []),
-                row["township_name"],
-                row["total"],
-                row["resolved"],
-                row["disclosed"],
-                row["completed"],
-                row["overdue"],
-            ]
-            for row in rows
+        rows,
+        cells=lambda r: [
+            r["township_name"],
+            r["total"],
+            r["resolved"],
+            r["disclosed"],
+            r["completed"],
+            r["overdue"],
         ],
-    }
+        many_counties=many_counties,
+        county=lambda r: r["county_name"],
+    )
     context = {
         "counts": counts,
         "rows": shown,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.charts import Bar, bar_chart, level, shown_rows
+from governance.charts import level, percent_chart, rank_rows, township_table
 from governance.roles import Role
 from mediation import selectors
 from mediation.models import Dispute, Outcome
@@ -71,59 +71,45 @@ def dashboard_panel(*, user, period=None):
     open disputes first (most first), then the lowest rate. Each figure links to its disputes."""
     year = period.year if period else timezone.localdate().year
     rows, _totals = selectors.summary_by_township(user, year=year)
-    base = reverse("mediation:dispute_list")
     for row in rows:
+        row.level = level(row.rate, bad=RATE_BAD_BELOW, warn=RATE_WARN_BELOW)
+        row.old_level = "bad" if row.old_open else "ok"
+    base = reverse("mediation:dispute_list")
+
+    def link(row):
         query = urlencode({"year": year, "township": row.unit.code})
         row.href = f"{base}?{query}"
         row.closed_href = f"{base}?{query}&closed=true"
         row.agreement_href = f"{base}?{query}&outcome=agreement"
         row.old_href = f"{base}?{query}&old_open=true"
-        row.level = level(row.rate, bad=RATE_BAD_BELOW, warn=RATE_WARN_BELOW)
-        row.old_level = "bad" if row.old_open else "ok"
-    rows.sort(key=lambda r: (-r.old_open, r.rate is None, r.rate if r.rate is not None else 0, r.unit.code))
+
     many_counties = user.role == Role.ADMIN or user.is_superuser
-    shown = shown_rows(rows, many_counties=many_counties)
-    chart = bar_chart(
+    # Most old open disputes first, then the lowest rate, townships without a rate after those with one.
+    rows, shown = rank_rows(
+        rows,
+        key=lambda r: (-r.old_open, r.rate is None, r.rate if r.rate is not None else 0),
+        name=lambda r: r.unit.code,
+        many_counties=many_counties,
+        link=link,
+    )
+    chart = percent_chart(
         _("各乡镇矛盾纠纷化解率（%(year)s年受理）") % {"year": year},
-        [
-            Bar(
-                label=row.unit.name,
-                value=row.rate,
-                text="—" if row.rate is None else f"{row.rate}%",
-                css=row.level,
-                href=row.closed_href,
-            )
-            for row in shown
-        ],
-        maximum=100,
+        shown,
+        label=lambda r: r.unit.name,
+        value=lambda r: r.rate,
+        href=lambda r: r.closed_href,
+        css=lambda r: r.level,
         thresholds=(RATE_BAD_BELOW, RATE_WARN_BELOW),
     )
-    county = [_("县（市）")] if many_counties else []
     tables = [
-        {
-            "title": _("矛盾纠纷化解"),
-            "headers": [
-                *county,
-                _("乡镇（街道）"),
-                _("受理"),
-                _("已办结"),
-                _("达成协议"),
-                _("化解率（%）"),
-                _("调解中超过30天"),
-            ],
-            "rows": [
-                [
-                    *([row.county.name] if many_counties else []),
-                    row.unit.name,
-                    row.total,
-                    row.closed,
-                    row.agreements,
-                    row.rate,
-                    row.old_open,
-                ]
-                for row in rows
-            ],
-        }
+        township_table(
+            _("矛盾纠纷化解"),
+            [_("乡镇（街道）"), _("受理"), _("已办结"), _("达成协议"), _("化解率（%）"), _("调解中超过30天")],
+            rows,
+            cells=lambda r: [r.unit.name, r.total, r.closed, r.agreements, r.rate, r.old_open],
+            many_counties=many_counties,
+            county=lambda r: r.county.name,
+        )
     ]
     context = {
         "year": year,

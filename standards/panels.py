@@ -91,14 +91,13 @@ def dashboard_panel(*, user, period=None):
 
     from django.utils import timezone
 
-    from governance.charts import Bar, bar_chart, level, shown_rows, worst_first
+    from governance.charts import Bar, bar_chart, level, rank_rows, township_table
 
     year = period.year if period else timezone.localdate().year
     rows = selectors.township_ranking(user, year=year)
     base = reverse("standards:review_list")
     for row in rows:
         row.level = level(row.mean, bad=STANDARDS_BAD_BELOW, warn=STANDARDS_WARN_BELOW)
-    rows = worst_first(rows, lambda r: r.mean, name=lambda r: r.township.code)
     areas = selectors.area_means(user, year=year)
     confirmed = f"{base}?{urlencode({'year': year, 'state': 'confirmed'})}"
     area_rows = [
@@ -106,9 +105,13 @@ def dashboard_panel(*, user, period=None):
         for area, mean, n in areas
     ]
     many_counties = user.role == Role.ADMIN
-    shown = shown_rows(rows, many_counties=many_counties)
-    for row in shown:  # links only for the rows drawn (the export has none)
+
+    def link(row):
         row.href = f"{base}?{urlencode({'year': year, 'township': row.township.code, 'state': 'confirmed'})}"
+
+    rows, shown = rank_rows(
+        rows, key=lambda r: r.mean, name=lambda r: r.township.code, many_counties=many_counties, link=link
+    )
     chart = bar_chart(
         _("各乡镇六个标准化考评平均分（%(year)s年）") % {"year": year},
         [
@@ -124,21 +127,15 @@ def dashboard_panel(*, user, period=None):
         maximum=100,
         thresholds=(STANDARDS_BAD_BELOW, STANDARDS_WARN_BELOW),
     )
-    county = [_("县（市）")] if many_counties else []
     tables = [
-        {
-            "title": _("六个标准化平均分"),
-            "headers": [*county, _("乡镇（街道）"), _("已确认考评"), _("平均分")],
-            "rows": [
-                [
-                    *([row.township.county.name] if many_counties else []),
-                    row.township.name,
-                    row.reviews,
-                    row.mean,
-                ]
-                for row in rows
-            ],
-        },
+        township_table(
+            _("六个标准化平均分"),
+            [_("乡镇（街道）"), _("已确认考评"), _("平均分")],
+            rows,
+            cells=lambda r: [r.township.name, r.reviews, r.mean],
+            many_counties=many_counties,
+            county=lambda r: r.township.county.name,
+        ),
         {
             "title": _("六个标准化各领域平均分"),
             "headers": [_("领域"), _("已确认考评"), _("平均分")],

@@ -56,7 +56,7 @@ def dashboard_panel(*, user, period=None):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from governance.charts import Bar, Point, bar_chart, level, line_chart, shown_rows, worst_first
+    from governance.charts import Point, level, line_chart, percent_chart, rank_rows, township_table
     from governance.periods import collected_month
 
     period = period or collected_month(timezone.localdate())
@@ -69,30 +69,28 @@ def dashboard_panel(*, user, period=None):
         row.level = level(row.completeness)
         row.timeliness_level = level(row.timeliness)
         row.grid = ""
-    rows = worst_first(rows, lambda r: r.completeness, name=lambda r: r.code)
     total["missing"] = total["expected"] - total["submitted"]
     total["level"] = level(total["completeness"])
     total["timeliness_level"] = level(total["timeliness"])
     many_counties = user.role == Role.ADMIN
-    shown = shown_rows(rows, many_counties=many_counties)
-    # Links only for the rows drawn (an admin's province has 3,000 townships; the export has no links).
-    if monthly:
-        for row in shown:
-            row.grid = reverse("supervision:grid", args=[row.code, reporting.year, reporting.number])
-    chart = bar_chart(
+
+    def link(row):
+        row.grid = reverse("supervision:grid", args=[row.code, reporting.year, reporting.number])
+
+    rows, shown = rank_rows(
+        rows,
+        key=lambda r: r.completeness,
+        name=lambda r: r.code,
+        many_counties=many_counties,
+        link=link if monthly else None,
+    )
+    chart = percent_chart(
         _("各乡镇报告完整率（%(period)s）") % {"period": reporting.label},
-        [
-            Bar(
-                label=row.name,
-                value=row.completeness,
-                text="—" if row.completeness is None else f"{row.completeness}%",
-                css=row.level,
-                href=f"{row.grid}?missing=1" if row.grid else "",
-            )
-            for row in shown
-        ],
-        maximum=100,
-        thresholds=(80, 95),
+        shown,
+        label=lambda r: r.name,
+        value=lambda r: r.completeness,
+        href=lambda r: f"{r.grid}?missing=1" if r.grid else "",
+        css=lambda r: r.level,
     )
     end = reporting.end if reporting.end <= timezone.localdate() else None
     last_year, last_month = (end.year, end.month) if end else selectors.latest_due_month(timezone.localdate())
@@ -108,12 +106,10 @@ def dashboard_panel(*, user, period=None):
             for item in trend
         ],
     )
-    township_header = [_("县（市）")] if many_counties else []
     tables = [
-        {
-            "title": _("完整率与及时率"),
-            "headers": [
-                *township_header,
+        township_table(
+            _("完整率与及时率"),
+            [
                 _("乡镇（街道）"),
                 _("应报"),
                 _("已报"),
@@ -122,20 +118,19 @@ def dashboard_panel(*, user, period=None):
                 _("按时"),
                 _("及时率（%）"),
             ],
-            "rows": [
-                [
-                    *([row.county.name] if many_counties else []),
-                    row.name,
-                    row.expected,
-                    row.submitted,
-                    row.missing,
-                    row.completeness,
-                    row.on_time,
-                    row.timeliness,
-                ]
-                for row in rows
+            rows,
+            cells=lambda r: [
+                r.name,
+                r.expected,
+                r.submitted,
+                r.missing,
+                r.completeness,
+                r.on_time,
+                r.timeliness,
             ],
-        },
+            many_counties=many_counties,
+            county=lambda r: r.county.name,
+        ),
         {
             "title": _("近12个月完整率"),
             "headers": [_("月份"), _("应报"), _("已报"), _("完整率（%）"), _("按时"), _("及时率（%）")],
