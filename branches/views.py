@@ -25,6 +25,7 @@ from branches.selectors import (
     with_links,
 )
 from cadres.selectors import annotate_branch_rules, branch_rule_issues
+from governance.forms import apply_errors, save_with
 from governance.history import history_entries
 from governance.hooks import render_panels
 from governance.listing import filtered_list
@@ -35,25 +36,9 @@ from governance.versioning import StaleRecord, form_status, show_stale
 from villages.models import PartyBranch
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _save(form, call, *, stale_url: str = ""):
     """Run a service with the valid form; on a rule violation put it on the form, return None."""
-    if not form.is_valid():
-        return None
-    try:
-        return call()
-    except StaleRecord as exc:
-        show_stale(form, exc, url=stale_url)
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-    return None
+    return save_with(form, call, stale_url=stale_url)
 
 
 def _form_page(request, form, *, title, back, template="branches/form.html", **extra):
@@ -171,7 +156,7 @@ def branch_end(request, public_id):
             except StaleRecord as exc:
                 show_stale(form, exc, url=detail)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 return render(
                     request,

@@ -95,15 +95,6 @@ def _person_field(
     )
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class UnechoedTextInput(forms.TextInput):
     """A text box that never sends its value back: after an error the whole ID number is typed
     again rather than echoed into the page (and into browser caches)."""

@@ -48,6 +48,7 @@ from cadres.selectors import (
 )
 from governance.exports import export_response
 from governance.fields import parse_year
+from governance.forms import apply_errors, save_with
 from governance.history import history_entries
 from governance.hooks import render_panels
 from governance.listing import filtered_list, list_context, render_list
@@ -70,16 +71,7 @@ def _form_page(request, form, *, title: str, back: str, submit: str = ""):
 
 def _save(form, call, *, stale_url: str = "") -> object | None:
     """Run a service with the form's data; on a rule violation show its errors and return None."""
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data)
-    except StaleRecord as exc:
-        show_stale(form, exc, url=stale_url)
-        return None
-    except ValidationError as exc:
-        forms.apply_errors(form, exc)
-        return None
+    return save_with(form, lambda: call(form.cleaned_data), stale_url=stale_url)
 
 
 def _dry_run(form, call, after):
@@ -95,7 +87,7 @@ def _dry_run(form, call, after):
     except StaleRecord as exc:
         show_stale(form, exc, url="")
     except ValidationError as exc:
-        forms.apply_errors(form, exc)
+        apply_errors(form, exc)
     return None
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,16 +9,6 @@ from decisions.models import Matter
 from governance.fields import DateField
 from governance.privacy import reject_personal
 from governance.versioning import VersionedForm
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
 
 TEXT_HELP = _("全文会在村务公开栏公开，请勿填写身份证号码、电话号码。")
 

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from compacts import selectors, services
 from compacts.filters import VillageCompactFilter
-from compacts.forms import AttachmentForm, CorrectionForm, VersionForm, apply_errors
+from compacts.forms import AttachmentForm, CorrectionForm, VersionForm
 from compacts.models import Kind
 from governance.attachments import download_response
 from governance.exports import Column, export_response
+from governance.forms import apply_errors
 from governance.history import history_entries
 from governance.listing import list_context, render_list
 from governance.permissions import EDIT_DENIED, editor_required

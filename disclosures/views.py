@@ -21,12 +21,12 @@ from disclosures.forms import (
     CorrectionForm,
     DisclosureForm,
     WithdrawForm,
-    apply_errors,
     check_totals,
     line_formset,
 )
 from disclosures.models import Category, Disclosure
 from governance.exports import Column, export_response
+from governance.forms import apply_errors
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.periods import QUARTER, BadPeriod, parse_period

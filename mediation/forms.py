@@ -12,19 +12,11 @@ from cadres.forms import PersonChoiceField, with_current_posts
 from cadres.widgets import PersonPicker
 from governance.fields import DateField
 from governance.filtering import unit_label
+from governance.forms import apply_errors
 from governance.privacy import reject_personal
 from governance.versioning import VersionedForm
 from mediation import services
 from mediation.models import CLOSED_OUTCOMES, Category, Member, Outcome
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MemberForm(forms.Form):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from governance.exports import Column, export_response
 from governance.fields import parse_year
+from governance.forms import apply_errors
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.permissions import EDIT_DENIED, editor_required
@@ -36,7 +37,6 @@ from mediation.forms import (
     MemberEndForm,
     MemberForm,
     OutcomeForm,
-    apply_errors,
 )
 from mediation.models import Category, Committee, Outcome
 from villages.filters import township_filter

@@ -1,22 +1,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.fields import EARLIEST_YEAR, DateField
 from governance.versioning import VersionedForm
 from standards.models import NOTE_FIELDS, SCORE_FIELDS, Area, Rule
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class RuleForm(VersionedForm):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from governance.attachments import download_response
 from governance.exports import Column, export_response
 from governance.fields import parse_year
+from governance.forms import apply_errors
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.permissions import EDIT_DENIED, editor_required, reviewer_required
@@ -35,7 +36,6 @@ from standards.forms import (
     ReturnForm,
     ReviewForm,
     RuleForm,
-    apply_errors,
 )
 from standards.models import AREAS, NOTE_FIELDS, SCORE_FIELDS, Area, Review
 from villages.models import County

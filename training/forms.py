@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cadres.forms import PersonChoiceField, with_current_posts
@@ -9,15 +8,6 @@ from governance.fields import DateField
 from governance.versioning import VersionedForm
 from training.models import MAX_HOURS, MIN_HOURS, AttendanceStatus, Audience
 from training.services import END_BEFORE_START
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class ClassForm(VersionedForm):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from governance.charts import level
 from governance.exports import Column, export_response
 from governance.fields import parse_year
+from governance.forms import apply_errors
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.roles import Role, can_review, sees_everything
@@ -25,7 +26,7 @@ from governance.scoping import get_visible_or_404
 from governance.versioning import StaleRecord, form_status, show_stale
 from training import selectors, services
 from training.filters import ClassFilter
-from training.forms import AttendanceForm, ClassForm, apply_errors
+from training.forms import AttendanceForm, ClassForm
 from training.models import AttendanceStatus
 from training.panels import COVERAGE_BAD_BELOW, COVERAGE_WARN_BELOW
 from villages.models import County, Township
