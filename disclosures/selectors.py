@@ -124,7 +124,9 @@ def coverage_by_township(user, *, period: Period, category: str = "") -> list[Co
         .order_by("county__code", "code")
     )
     counts = dict(
-        Village.objects.filter(township__in=[t.pk for t in townships], valid_to__isnull=True)
+        Village.objects.filter(
+            township__in=townships_visible_to(user).filter(valid_to__isnull=True), valid_to__isnull=True
+        )
         .filter(_disclosed_exists(period, category))
         .order_by()
         .values_list("township_id")

@@ -368,8 +368,14 @@ def village_coverage(
     day = coverage_day(year, today)
     posts = Post.objects.filter(active_on_q(day), village=village, person=OuterRef("pk"))
     stationed = Exists(Stationing.objects.filter(stationed_on_q(day), village=village, person=OuterRef("pk")))
+    # Start from the village's few post holders (a province has a million people).
+    holders = Post.objects.filter(
+        active_on_q(day), village=village, position__in=[Position.SECRETARY, Position.DIRECTOR]
+    ).values("person_id")
+    sent = Stationing.objects.filter(stationed_on_q(day), village=village).values("person_id")
     people = (
-        Person.objects.annotate(
+        Person.objects.filter(Q(pk__in=holders) | Q(pk__in=sent))
+        .annotate(
             is_secretary=Exists(posts.filter(position=Position.SECRETARY)),
             is_director=Exists(posts.filter(position=Position.DIRECTOR)),
             is_stationed=stationed,

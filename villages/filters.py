@@ -24,9 +24,18 @@ def village_choices(request):
         return Village.objects.none()
     villages = villages_visible_to(request.user).order_by("code")
     township = request.GET.get("township", "")
-    if township.isascii() and township.isdigit() and len(township) == 12:
-        villages = villages.filter(township__code=township)
+    if _is_code(township):
+        return villages.filter(township__code=township)
+    if sees_everything(request.user):
+        # A province has 26,000 villages: an admin picks a township first (the picker then loads its
+        # villages); a village already chosen (a shared link) stays valid and shown.
+        village = request.GET.get("village", "")
+        return villages.filter(code=village) if _is_code(village) else villages.none()
     return villages
+
+
+def _is_code(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) == 12
 
 
 def township_filter(field_name: str = "township") -> django_filters.ModelChoiceFilter:
