@@ -35,7 +35,8 @@ class TownshipFactory(DjangoModelFactory):
 
     @factory.lazy_attribute_sequence
     def code(self, n):
-        return f"{self.county.code[:6]}{n % 1000:03d}000"
+        # 500-999: the fixtures' hand-written codes (101, 102, …) stay free whatever the sequence.
+        return f"{self.county.code[:6]}{500 + n % 500:03d}000"
 
 
 class VillageFactory(DjangoModelFactory):
@@ -50,7 +51,8 @@ class VillageFactory(DjangoModelFactory):
 
     @factory.lazy_attribute_sequence
     def code(self, n):
-        return f"{self.township.code[:9]}{n % 1000:03d}"
+        # 500-999: the fixtures' hand-written codes (…201, …202) stay free whatever the sequence.
+        return f"{self.township.code[:9]}{500 + n % 500:03d}"
 
     @factory.post_generation
     def branch(obj, create, extracted, **kwargs):
