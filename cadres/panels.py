@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cadres.models import Post, probation_overdue_q
+from cadres.models import probation_overdue_q
 from cadres.selectors import (
     ComplianceStatus,
     compliance_for,
@@ -18,7 +18,6 @@ from cadres.selectors import (
     village_compliance,
 )
 from governance.roles import Role, may_write_for
-from governance.scoping import scope
 
 
 def village_panel(*, village, user):
@@ -154,7 +153,7 @@ def home_panel(*, user):
         # The township's to-do list names the posts themselves, each a link to its village roster
         # (where the post is ended or the next one recorded): bounded, soonest first.
         context["ending_posts"] = list(
-            scope(Post.objects.select_related("person", "village"), user, township_path="village__township")
+            posts_visible_to(user)
             .filter(end_date__isnull=True, term_end__gte=today, term_end__lte=today + dt.timedelta(days=90))
             .order_by("term_end", "pk")[:HOME_ENDING_LIMIT]
         )

@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -114,8 +114,6 @@ def villages_with_first_secretary(villages: QuerySet, on: dt.date) -> QuerySet:
 
 def first_secretary_counts(villages: QuerySet, on: dt.date) -> dict[str, int]:
     """{"with": N, "without": M} over ``villages`` (one query)."""
-    from django.db.models import Count
-
     current = Stationing.objects.filter(stationed_on_q(on), village=OuterRef("pk"))
     totals = villages.aggregate(total=Count("pk"), with_fs=Count("pk", filter=Exists(current)))
     return {"with": totals["with_fs"], "without": totals["total"] - totals["with_fs"]}

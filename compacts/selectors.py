@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
@@ -63,6 +64,17 @@ def village_versions(village: Village) -> QuerySet[CompactVersion]:
         .annotate(attachment_count=Count("attachments"))
         .order_by("kind", "-adopted_on")
     )
+
+
+def versions_by_kind(village: Village) -> list[dict]:
+    """Per kind (村规民约, then 文明公约): ``current`` (the latest adopted version, or None) and
+    ``earlier`` (the others, newest first), from ``village_versions`` (one query)."""
+    versions = list(village_versions(village))
+    groups = []
+    for kind in Kind:
+        rows = [v for v in versions if v.kind == kind]
+        groups.append({"kind": kind, "current": rows[0] if rows else None, "earlier": rows[1:]})
+    return groups
 
 
 def current_versions(village: Village) -> dict[str, CompactVersion]:
@@ -132,9 +144,7 @@ class TownshipRevision:
     revised: int
 
     @property
-    def percent(self):
-        from decimal import ROUND_HALF_UP, Decimal
-
+    def percent(self) -> Decimal | None:
         if not self.villages:
             return None
         return (Decimal(self.revised * 100) / self.villages).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

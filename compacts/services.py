@@ -8,7 +8,8 @@ Every function is keyword-only, atomic and attributed. The rules (errors are the
 - the adopted date is not in the future;
 - the adopting matter, when given, is one of the same village that reached 决议 (resolved, its
   resolution disclosed, or its result disclosed), resolved on or before the adopted date;
-- the text holds no ID or phone number (it is published: ``governance.privacy.reject_personal``).
+- the text holds no ID or phone number (it is published: the model's validator
+  ``governance.privacy.reject_personal``, run by ``save_checked``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from decisions.models import Matter
 from governance import attachments
 from governance.corrections import changed_fields, nothing_to_correct, record_correction, require_reason
 from governance.integrity import save_checked
-from governance.privacy import reject_personal
 from governance.roles import may_write_for
 from governance.versioning import lock_for_update
 from villages.models import Village
@@ -58,13 +58,11 @@ def _check_writer(user, village: Village) -> None:
 
 
 def _check_text(text: str) -> str:
+    """The stripped text; blank is refused here. An ID or phone number is refused by the model's
+    validator (``governance.privacy.reject_personal``) when ``save_checked`` runs ``full_clean``."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _(TEXT_REQUIRED)}, code="required")
-    try:
-        reject_personal(text)
-    except ValidationError as exc:
-        raise ValidationError({"text": exc.messages}, code="personal_data") from exc
     return text
 
 

@@ -87,14 +87,9 @@ def _village(request, code):
 def village_versions(request, code):
     """A village's versions: the current one of each kind first, earlier ones below (just the texts)."""
     village = _village(request, code)
-    versions = list(selectors.village_versions(village))
-    groups = []
-    for kind in Kind:
-        rows = [v for v in versions if v.kind == kind]
-        groups.append({"kind": kind, "current": rows[0] if rows else None, "earlier": rows[1:]})
     context = {
         "village": village,
-        "groups": groups,
+        "groups": selectors.versions_by_kind(village),
         "may_edit": may_write_for(request.user, village.township_id),
     }
     return render(request, "compacts/village.html", context)

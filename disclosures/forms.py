@@ -143,7 +143,3 @@ class CorrectionForm(VersionedForm):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ConfirmForm(forms.Form):
-    """Publishing: nothing to type, the confirmation page says what it does."""

@@ -13,11 +13,11 @@ from disclosures import selectors
 @require_safe
 def disclosure_page(request, public_id):
     disclosure = get_object_or_404(selectors.public_detail(), public_id=public_id)
-    lines = list(disclosure.lines.all())
+    income, expenditure = selectors.split_lines(disclosure)
     context = {
         "disclosure": disclosure,
-        "income": [line for line in lines if line.kind == "income"],
-        "expenditure": [line for line in lines if line.kind == "expenditure"],
+        "income": income,
+        "expenditure": expenditure,
         "corrections": list(disclosure.corrections.all()),
         "back": reverse("public:village", kwargs={"code": disclosure.village.code}),
     }

@@ -45,6 +45,15 @@ def disclosure_detail_for(user) -> QuerySet[Disclosure]:
     )
 
 
+def split_lines(disclosure: Disclosure) -> tuple[list[FinanceLine], list[FinanceLine]]:
+    """(income lines, expenditure lines) of a disclosure read with its lines prefetched: no query."""
+    lines = list(disclosure.lines.all())
+    return (
+        [line for line in lines if line.kind == FinanceLine.Kind.INCOME],
+        [line for line in lines if line.kind == FinanceLine.Kind.EXPENDITURE],
+    )
+
+
 LINE_HISTORY_LIMIT = 200
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from disclosures import selectors, services
 from disclosures.filters import DisclosureFilter
 from disclosures.forms import (
-    ConfirmForm,
     CorrectionForm,
     DisclosureForm,
     WithdrawForm,
@@ -25,17 +24,17 @@ from disclosures.forms import (
     line_formset,
 )
 from disclosures.models import Category, Disclosure
+from governance import preview
 from governance.exports import Column, export_response
-from governance.forms import apply_errors
+from governance.forms import save_with
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.periods import QUARTER, BadPeriod, parse_period
 from governance.permissions import EDIT_DENIED, editor_required
-from governance.preview import dry_run
 from governance.privacy import redact_personal
 from governance.roles import Role, can_edit_records, may_write_for
 from governance.scoping import get_visible_or_404
-from governance.versioning import StaleRecord, form_status, show_stale
+from governance.versioning import form_status
 
 COLUMNS = [
     Column(_lazy("乡镇（街道）"), lambda d: d.village.township.name),
@@ -62,14 +61,6 @@ FIELDS = ("category", "title", "text", "posted_on", "period_start", "period_end"
 def _is_code(text: str) -> bool:
     """A 12-digit division code (anything else, NUL bytes included, never reaches a query)."""
     return len(text) == 12 and text.isascii() and text.isdigit()
-
-
-def _confirmed(request) -> bool:
-    return request.method == "POST" and request.POST.get("confirmed") == "1"
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _disclosure(request, public_id) -> Disclosure:
@@ -130,13 +121,13 @@ def disclosure_new(request):
     form = DisclosureForm(post, villages=villages, initial=initial)
     formset = line_formset(post)
     if post is not None and check_totals(form, formset):
-        try:
-            disclosure = services.disclosure_create(
+        disclosure = save_with(
+            form,
+            lambda: services.disclosure_create(
                 user=request.user, village=form.cleaned_data["village"], **_values(form, formset)
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
+            ),
+        )
+        if disclosure is not None:
             messages.success(request, _("草稿已保存，核对后请发布。"))
             return redirect("disclosures:detail", disclosure.public_id)
     return _form_page(request, form, formset, title=_("新增公开事项"), back=reverse("disclosures:list"))
@@ -155,37 +146,28 @@ def disclosure_edit(request, public_id):
     form = DisclosureForm(post, record=disclosure, initial=initial)
     formset = line_formset(post, disclosure=disclosure)
     if post is not None and check_totals(form, formset):
-        try:
-            services.disclosure_update(
+        saved = save_with(
+            form,
+            lambda: services.disclosure_update(
                 disclosure=disclosure,
                 user=request.user,
                 version=form.cleaned_data["version"],
                 **_values(form, formset),
-            )
-        except StaleRecord as exc:
-            show_stale(form, exc, url=back)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
+            ),
+            stale_url=back,
+        )
+        if saved is not None:
             messages.success(request, _("草稿已保存。"))
             return redirect(back)
     title = _("修改草稿：%(title)s") % {"title": disclosure.title}
     return _form_page(request, form, formset, title=title, back=back, disclosure=disclosure)
 
 
-def _lines(disclosure):
-    lines = list(disclosure.lines.all())
-    return (
-        [line for line in lines if line.kind == "income"],
-        [line for line in lines if line.kind == "expenditure"],
-    )
-
-
 @require_safe
 @login_required
 def disclosure_detail(request, public_id):
     disclosure = _disclosure(request, public_id)
-    income, expenditure = _lines(disclosure)
+    income, expenditure = selectors.split_lines(disclosure)
     context = {
         "disclosure": disclosure,
         "income": income,
@@ -225,41 +207,24 @@ def _summary(disclosure) -> list[tuple[str, object]]:
 
 
 def _transition(request, public_id, *, service, title, after, done, form_class=None, fields=()):
-    """A transition through a confirmation page: GET (or a POST with a reason, not yet confirmed)
-    shows what will happen, from a dry run of the service; 确认办理 carries it out."""
+    """A disclosure's transition through its confirmation page (``governance.preview.transition``)."""
     disclosure = _writable(request, public_id)
-    back = reverse("disclosures:detail", args=[disclosure.public_id])
-    form = form_class(request.POST if request.method == "POST" else None) if form_class else ConfirmForm()
-    kwargs = {name: form.cleaned_data[name] for name in fields} if form.is_bound and form.is_valid() else {}
-    call = lambda: service(disclosure=disclosure, user=request.user, **kwargs)  # noqa: E731
-    ready = not fields or kwargs
-    error = ""
-    if _confirmed(request) and ready:
-        try:
-            call()
-        except ValidationError as exc:
-            error = _error_text(exc)
-        else:
-            messages.success(request, done)
-            return redirect(back)
-    elif ready:
-        try:
-            dry_run(call)
-        except ValidationError as exc:
-            error = _error_text(exc)
-        disclosure.refresh_from_db()
-    context = {
-        "title": title,
-        "subject": disclosure.title,
-        "summary": _summary(disclosure),
-        "after": after,
-        "action": request.path,
-        "back": back,
-        "form": form,
-        "error": error,
-    }
-    status = 400 if error or (form.is_bound and form.errors) else 200
-    return render(request, "disclosures/confirm.html", context, status=status)
+    return preview.transition(
+        request,
+        service=lambda **reason: service(disclosure=disclosure, user=request.user, **reason),
+        back=reverse("disclosures:detail", args=[disclosure.public_id]),
+        done=done,
+        page=lambda: {
+            "title": title,
+            "subject": disclosure.title,
+            "summary": _summary(disclosure),
+            "after": after,
+        },
+        template="disclosures/confirm.html",
+        form_class=form_class,
+        fields=fields,
+        refresh=disclosure.refresh_from_db,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -300,21 +265,19 @@ def disclosure_correct(request, public_id):
         return redirect(back)
     initial = {name: getattr(disclosure, name) for name in services.CORRECTABLE}
     form = CorrectionForm(request.POST or None, record=disclosure, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in services.CORRECTABLE}
-        try:
-            services.disclosure_correct(
+    if request.method == "POST":
+        saved = save_with(
+            form,
+            lambda: services.disclosure_correct(
                 disclosure=disclosure,
                 user=request.user,
                 version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
-                **values,
-            )
-        except StaleRecord as exc:
-            show_stale(form, exc, url=back)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
+                **{name: form.cleaned_data[name] for name in services.CORRECTABLE},
+            ),
+            stale_url=back,
+        )
+        if saved is not None:
             messages.success(request, _("更正已保存，公开栏显示更正后的内容和更正记录。"))
             return redirect(back)
     context = {

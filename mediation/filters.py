@@ -25,6 +25,10 @@ def _counties(request):
     return counties_visible_to(request.user).order_by("code") if request else County.objects.none()
 
 
+class CommitteeFilter(django_filters.FilterSet):
+    township = township_filter("township")
+
+
 class DisputeFilter(django_filters.FilterSet):
     year = YearFilter(
         label=_("受理年度"), field_name="received_on", lookup_expr="year", min_value=2000, max_value=2100

@@ -155,7 +155,3 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("visited_on", timezone.localdate())
-
-
-class ConfirmForm(forms.Form):
-    """Actions without anything to type."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -29,9 +28,8 @@ def village_panel(*, village, user):
         .select_related("mediator__person")
         .order_by("received_on", "pk")
     )
-    cutoff = timezone.localdate() - dt.timedelta(days=selectors.OLD_AFTER_DAYS)
     for dispute in open_disputes:
-        dispute.is_old = dispute.received_on < cutoff
+        dispute.is_old = selectors.is_old_open(dispute)
     context = {
         "village": village,
         "chair": next((m for m in current if m.is_chair), None),

@@ -15,13 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cadres.selectors import people_visible_to
 from governance.scoping import scope
 from mediation.models import Category, Committee, Dispute, FollowUp, Member, Outcome
-from villages.selectors import townships_visible_to
+from villages.selectors import townships_visible_to, villages_visible_to
 
 OLD_AFTER_DAYS = 30
 
@@ -31,6 +31,12 @@ def old_open_q(*, today: dt.date | None = None, prefix: str = "") -> Q:
     today = today or timezone.localdate()
     cutoff = today - dt.timedelta(days=OLD_AFTER_DAYS)
     return Q(**{f"{prefix}outcome": Outcome.OPEN, f"{prefix}received_on__lt": cutoff})
+
+
+def is_old_open(dispute: Dispute, *, today: dt.date | None = None) -> bool:
+    """``old_open_q`` for one loaded dispute (the dispute's page, the village panel)."""
+    today = today or timezone.localdate()
+    return dispute.is_open and dispute.received_on < today - dt.timedelta(days=OLD_AFTER_DAYS)
 
 
 def resolution_rate(agreements: int, closed: int) -> Decimal | None:
@@ -94,17 +100,13 @@ def committee_members(village) -> tuple[list[Member], list[Member]]:
     return [m for m in members if m.end_date is None], [m for m in members if m.end_date is not None]
 
 
-def village_committees(user, township_ids=None) -> QuerySet:
+def village_committees(user) -> QuerySet:
     """Current villages in scope with their committee's chair name and current member count
     (one query; villages without a committee have 0 members)."""
-    from django.db.models import OuterRef, Subquery
-
-    from villages.selectors import villages_visible_to
-
     chairs = Member.objects.filter(
         committee__village=OuterRef("pk"), is_chair=True, end_date__isnull=True
     ).values("person__name")[:1]
-    villages = (
+    return (
         villages_visible_to(user)
         .filter(valid_to__isnull=True)
         .select_related("township")
@@ -119,9 +121,6 @@ def village_committees(user, township_ids=None) -> QuerySet:
         )
         .order_by("township__code", "code")
     )
-    if township_ids is not None:
-        villages = villages.filter(township_id__in=township_ids)
-    return villages
 
 
 # ---------------------------------------------------------------- summary

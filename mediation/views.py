@@ -3,10 +3,8 @@ corrections, history) and the township/county summary."""
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from governance import preview
 from governance.exports import Column, export_response
 from governance.fields import parse_year
-from governance.forms import apply_errors
+from governance.forms import apply_errors, save_with
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.permissions import EDIT_DENIED, editor_required
@@ -27,9 +26,9 @@ from governance.preview import dry_run
 from governance.privacy import redact_personal
 from governance.roles import can_edit_records, may_write_for
 from governance.scoping import get_visible_or_404
-from governance.versioning import StaleRecord, form_status, show_stale
+from governance.versioning import form_status
 from mediation import selectors, services
-from mediation.filters import DisputeFilter
+from mediation.filters import CommitteeFilter, DisputeFilter
 from mediation.forms import (
     CorrectionForm,
     DisputeForm,
@@ -39,7 +38,6 @@ from mediation.forms import (
     OutcomeForm,
 )
 from mediation.models import Category, Committee, Outcome
-from villages.filters import township_filter
 from villages.selectors import villages_visible_to
 
 DISPUTE_COLUMNS = [
@@ -67,14 +65,6 @@ COMMITTEE_COLUMNS = [
 ]
 
 
-def _confirmed(request) -> bool:
-    return request.method == "POST" and request.POST.get("confirmed") == "1"
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 # ---------------------------------------------------------------- start
 
 
@@ -92,10 +82,6 @@ def index(request):
 
 
 # ---------------------------------------------------------------- committees
-
-
-class CommitteeFilter(django_filters.FilterSet):
-    township = township_filter("township")
 
 
 @require_safe
@@ -147,20 +133,12 @@ def committee(request, code):
     if not may_write_for(request.user, village.township_id):
         raise PermissionDenied(EDIT_DENIED)
     form = MemberForm(request.POST, people=selectors.candidates_for(request.user, village))
-    if form.is_valid():
-        try:
-            member = services.member_add(
-                village=village,
-                user=request.user,
-                person=form.cleaned_data["person"],
-                start_date=form.cleaned_data["start_date"],
-                is_chair=form.cleaned_data["is_chair"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已将%(name)s加入调解委员会。") % {"name": member.person.name})
-            return redirect("mediation:committee", village.code)
+    member = save_with(
+        form, lambda: services.member_add(village=village, user=request.user, **form.cleaned_data)
+    )
+    if member is not None:
+        messages.success(request, _("已将%(name)s加入调解委员会。") % {"name": member.person.name})
+        return redirect("mediation:committee", village.code)
     return _committee_page(request, village, form=form, status=400)
 
 
@@ -178,7 +156,7 @@ def member_chair(request, public_id):
         try:
             services.chair_set(member=member, user=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, preview.error_text(exc))
         else:
             messages.success(request, _("%(name)s已任调解委员会主任。") % {"name": member.person.name})
     return redirect(back)
@@ -191,14 +169,11 @@ def member_end(request, public_id):
     member = _member(request, public_id)
     back = reverse("mediation:committee", args=[member.committee.village.code])
     form = MemberEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_end(member=member, user=request.user, end_date=form.cleaned_data["end_date"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s已离任。") % {"name": member.person.name})
-            return redirect(back)
+    if request.method == "POST" and save_with(
+        form, lambda: services.member_end(member=member, user=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("%(name)s已离任。") % {"name": member.person.name})
+        return redirect(back)
     title = _("成员离任：%(name)s") % {"name": member.person.name}
     return _form_page(request, form, title=title, back=back)
 
@@ -251,16 +226,15 @@ def dispute_new(request):
         mediators=selectors.mediators_for(request.user),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            dispute = services.dispute_create(
-                village=form.cleaned_data["village"], user=request.user, **_dispute_fields(form)
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("纠纷已登记。"))
-            return redirect("mediation:dispute_detail", dispute.public_id)
+    dispute = request.method == "POST" and save_with(
+        form,
+        lambda: services.dispute_create(
+            village=form.cleaned_data["village"], user=request.user, **_dispute_fields(form)
+        ),
+    )
+    if dispute:
+        messages.success(request, _("纠纷已登记。"))
+        return redirect("mediation:dispute_detail", dispute.public_id)
     return _form_page(request, form, title=_("登记矛盾纠纷"), back=reverse("mediation:dispute_list"))
 
 
@@ -272,8 +246,7 @@ def _dispute_page(request, dispute, *, follow_up_form=None, status=200):
         "follow_up_form": follow_up_form or (FollowUpForm() if may_edit else None),
         "corrections": dispute.corrections.select_related("corrected_by"),
         "history": history_entries(dispute),
-        "is_old": dispute.is_open
-        and dispute.received_on < timezone.localdate() - dt.timedelta(days=selectors.OLD_AFTER_DAYS),
+        "is_old": selectors.is_old_open(dispute),
     }
     return render(request, "mediation/dispute_detail.html", context, status=status)
 
@@ -306,21 +279,15 @@ def dispute_edit(request, public_id):
         mediators=selectors.mediators_for(request.user, village=dispute.village)
         | selectors.members_visible_to(request.user).filter(pk=dispute.mediator_id),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dispute_update(
-                dispute=dispute,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                **_dispute_fields(form),
-            )
-        except StaleRecord as exc:
-            show_stale(form, exc, url=back)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("纠纷已保存。"))
-            return redirect(back)
+    if request.method == "POST" and save_with(
+        form,
+        lambda: services.dispute_update(
+            dispute=dispute, user=request.user, version=form.cleaned_data["version"], **_dispute_fields(form)
+        ),
+        stale_url=back,
+    ):
+        messages.success(request, _("纠纷已保存。"))
+        return redirect(back)
     return _form_page(request, form, title=_("修改纠纷：%(d)s") % {"d": dispute}, back=back)
 
 
@@ -359,7 +326,7 @@ def dispute_close(request, public_id):
     if form.is_bound and form.is_valid():
         call = lambda: services.dispute_close(dispute=dispute, user=request.user, **_outcome_kwargs(form))  # noqa: E731
         try:
-            if _confirmed(request):
+            if preview.confirmed(request):
                 call()
                 messages.success(request, _("纠纷已办结。"))
                 return redirect(back)
@@ -395,19 +362,14 @@ def dispute_correct(request, public_id):
         "referred_to": dispute.referred_to,
     }
     form = CorrectionForm(request.POST or None, dispute=dispute, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dispute_correct(
-                dispute=dispute,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                **_outcome_kwargs(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已更正，原因已记录。"))
-            return redirect(back)
+    if request.method == "POST" and save_with(
+        form,
+        lambda: services.dispute_correct(
+            dispute=dispute, user=request.user, reason=form.cleaned_data["reason"], **_outcome_kwargs(form)
+        ),
+    ):
+        messages.success(request, _("已更正，原因已记录。"))
+        return redirect(back)
     extra = {"corrections": dispute.corrections.select_related("corrected_by")}
     return _form_page(request, form, title=_("更正办结结果：%(d)s") % {"d": dispute}, back=back, extra=extra)
 
@@ -420,14 +382,11 @@ def follow_up_add(request, public_id):
     if request.method != "POST":
         return redirect("mediation:dispute_detail", dispute.public_id)
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_add(dispute=dispute, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("回访已记录。"))
-            return redirect("mediation:dispute_detail", dispute.public_id)
+    if save_with(
+        form, lambda: services.follow_up_add(dispute=dispute, user=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("回访已记录。"))
+        return redirect("mediation:dispute_detail", dispute.public_id)
     return _dispute_page(request, dispute, follow_up_form=form, status=400)
 
 

@@ -101,7 +101,3 @@ class ReviewForm(VersionedForm):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("退回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ConfirmForm(forms.Form):
-    """The transitions without anything to type."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from governance import preview
 from governance.attachments import download_response
 from governance.exports import Column, export_response
 from governance.fields import parse_year
@@ -31,7 +32,6 @@ from standards.filters import AdoptionFilter, ReviewFilter, RuleFilter
 from standards.forms import (
     AdoptForm,
     AdoptionEditForm,
-    ConfirmForm,
     EvidenceForm,
     ReturnForm,
     ReviewForm,
@@ -97,18 +97,10 @@ def _confirm_page(request, *, title, subject, summary, after, action, back, form
         "after": after,
         "action": action,
         "back": back,
-        "form": form or ConfirmForm(),
+        "form": form or preview.ConfirmForm(),
         "error": error,
     }
     return render(request, "standards/confirm.html", context, status=status)
-
-
-def _confirmed(request) -> bool:
-    return request.method == "POST" and request.POST.get("confirmed") == "1"
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 # ---------------------------------------------------------------- start
@@ -223,11 +215,11 @@ def rule_retire(request, public_id):
     rule = _rule_for_edit(request, public_id)
     back = reverse("standards:rule_detail", args=[rule.public_id])
     call = lambda: services.rule_retire(rule=rule, user=request.user)  # noqa: E731
-    if _confirmed(request):
+    if preview.confirmed(request):
         try:
             call()
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, preview.error_text(exc))
         else:
             messages.success(request, _("规范已停用。"))
         return redirect(back)
@@ -235,7 +227,7 @@ def rule_retire(request, public_id):
     try:
         dry_run(call)
     except ValidationError as exc:
-        error = _error_text(exc)
+        error = preview.error_text(exc)
     rule.refresh_from_db()
     return _confirm_page(
         request,
@@ -580,41 +572,23 @@ def _review_summary(review) -> list[tuple[str, object]]:
 
 
 def _transition(request, public_id, *, service, title, after, done, form_class=None, fields=()):
-    """A review's transition through a confirmation page: GET (or a POST with a reason, not yet
-    confirmed) shows what will happen, from a dry run of the service; 确认 carries it out."""
+    """A review's transition through its confirmation page (``governance.preview.transition``)."""
     review = _review(request, public_id)
-    back = reverse("standards:review_detail", args=[review.public_id])
-    form = form_class(request.POST if request.method == "POST" else None) if form_class else ConfirmForm()
-    kwargs = {name: form.cleaned_data[name] for name in fields} if form.is_bound and form.is_valid() else {}
-    call = lambda: service(review=review, user=request.user, **kwargs)  # noqa: E731
-    ready = not fields or kwargs
-    if _confirmed(request) and ready:
-        try:
-            call()
-        except ValidationError as exc:
-            error = _error_text(exc)
-        else:
-            messages.success(request, done)
-            return redirect(back)
-    else:
-        error = ""
-        if ready:
-            try:
-                dry_run(call)
-            except ValidationError as exc:
-                error = _error_text(exc)
-            review.refresh_from_db()
-    return _confirm_page(
+    return preview.transition(
         request,
-        title=title,
-        subject=str(review),
-        summary=_review_summary(review),
-        after=after,
-        action=request.path,
-        back=back,
-        form=form,
-        error=error,
-        status=400 if error or (form.is_bound and form.errors) else 200,
+        service=lambda **reason: service(review=review, user=request.user, **reason),
+        back=reverse("standards:review_detail", args=[review.public_id]),
+        done=done,
+        page=lambda: {
+            "title": title,
+            "subject": str(review),
+            "summary": _review_summary(review),
+            "after": after,
+        },
+        template="standards/confirm.html",
+        form_class=form_class,
+        fields=fields,
+        refresh=review.refresh_from_db,
     )
 
 

@@ -17,7 +17,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cadres.models import (
@@ -33,8 +34,9 @@ from cadres.models import (
     stationed_on_q,
 )
 from governance.roles import Role, can_review, may_write_for, sees_everything
+from governance.scoping import jurisdiction_q
 from training.models import Attendance, AttendanceStatus, Audience, TrainingClass, TrainingTarget
-from villages.models import Township
+from villages.models import County
 from villages.selectors import townships_visible_to
 
 # Posts whose holders must be trained (with the first secretaries' stationings).
@@ -45,6 +47,9 @@ COVERED_POSITIONS = (Position.SECRETARY, Position.DIRECTOR)
 
 
 def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    """Not ``scope()`` alone: a county's own classes have no township. County officials read every
+    class of their county (it may have no township yet), township staff their county's own classes
+    and their township's (``jurisdiction_q``), admins all."""
     queryset = TrainingClass.objects.select_related("county", "township")
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
@@ -54,7 +59,7 @@ def classes_visible_to(user) -> QuerySet[TrainingClass]:
         return queryset.filter(county_id=user.county_id)
     if user.role == Role.TOWNSHIP_STAFF and user.township_id:
         return queryset.filter(county__townships__pk=user.township_id).filter(
-            Q(township__isnull=True) | Q(township_id=user.township_id)
+            Q(township__isnull=True) | jurisdiction_q(user, township_path="township")
         )
     return queryset.none()
 
@@ -77,11 +82,6 @@ def may_create_class(user) -> bool:
         or (can_review(user) and bool(user.county_id))
         or may_write_for(user, getattr(user, "township_id", None))
     )
-
-
-def class_years(user) -> list[int]:
-    years = classes_visible_to(user).dates("start_date", "year", order="DESC")
-    return [day.year for day in years]
 
 
 # ---------------------------------------------------------------- people of a county
@@ -288,10 +288,8 @@ def untrained_people(townships, *, year: int, today: dt.date | None = None) -> Q
     """The people to be trained in ``townships`` (already visible to the user) who have not attended
     a class in ``year``, with the posts and stationings that make them count (three queries)."""
     day = coverage_day(year, today)
-    posts = Post.objects.filter(
-        active_on_q(day), position__in=COVERED_POSITIONS, village__township__in=townships
-    )
-    stationings = Stationing.objects.filter(stationed_on_q(day), village__township__in=townships)
+    posts = _covered_post(day, townships)
+    stationings = _covered_stationing(day, townships)
     return (
         Person.objects.filter(
             Q(Exists(_covered_post(day, townships, "pk")))
@@ -311,10 +309,6 @@ def untrained_people(townships, *, year: int, today: dt.date | None = None) -> Q
     )
 
 
-def visible_township(user, code: str) -> Township | None:
-    return townships_visible_to(user).filter(code=code, valid_to__isnull=True).first()
-
-
 # ---------------------------------------------------------------- classes against the target
 
 
@@ -332,7 +326,7 @@ class TargetRow:
 
 def classes_against_target(user, *, year: int, counties) -> list[TargetRow]:
     """Per county: its own classes starting in ``year`` against ``TrainingTarget`` (the row in force
-    on 1 January), and its townships' classes: one query plus one per county for the target."""
+    on 1 January), and its townships' classes: two queries however many counties."""
     counts = {
         row["county_id"]: row
         for row in classes_visible_to(user)
@@ -344,11 +338,22 @@ def classes_against_target(user, *, year: int, counties) -> list[TargetRow]:
         )
         .order_by()
     }
+    # The row in force on 1 January (``CountyPolicy.ordered_sql``), the model's default without one.
+    in_force = TrainingTarget.ordered_sql(OuterRef("pk"), dt.date(year, 1, 1))
+    default = TrainingTarget._meta.get_field("classes_per_year").default
+    targets = (
+        dict(
+            County.objects.filter(pk__in=[county.pk for county in counties])
+            .annotate(target=Coalesce(Subquery(in_force.values("classes_per_year")[:1]), Value(default)))
+            .values_list("pk", "target")
+        )
+        if counties
+        else {}
+    )
     rows = []
     for county in counties:
         found = counts.get(county.pk, {})
-        target = TrainingTarget.for_year(county, year).classes_per_year
-        rows.append(TargetRow(county, target, found.get("own", 0), found.get("townships", 0)))
+        rows.append(TargetRow(county, targets[county.pk], found.get("own", 0), found.get("townships", 0)))
     return rows
 
 

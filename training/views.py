@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -185,14 +186,8 @@ def _attendance_form(training_class, data=None):
 def _detail_page(request, training_class, *, form=None):
     may_write = _may_write(request.user, training_class)
     if form is None:
-        rows = selectors.attendance_rows(training_class)
-        form = (
-            AttendanceForm(rows=rows, people=selectors.people_of_county(training_class.county_id))
-            if may_write
-            else None
-        )
-    else:
-        rows = form.rows
+        form = _attendance_form(training_class) if may_write else None
+    rows = form.rows if form is not None else selectors.attendance_rows(training_class)
     attended = sum(1 for r in rows if r.attendance and r.attendance.status == AttendanceStatus.ATTENDED)
     absent = sum(1 for r in rows if r.attendance and r.attendance.status == AttendanceStatus.ABSENT)
     context = {
@@ -291,7 +286,7 @@ def untrained(request):
     )
     if exported is not None:
         return exported
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)

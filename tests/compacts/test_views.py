@@ -117,6 +117,9 @@ def test_township_staff_see_only_their_township_s_villages(staff_client, village
     assert (
         "新都桥示例01村" not in staff_client.get(f"{INDEX}?township={other_township.code}").content.decode()
     )
+    export = staff_client.get(f"{INDEX}?export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["姑咱示例01村", "姑咱示例02村", "姑咱示例03村"]
 
 
 def test_a_bad_filter_value_shows_no_rows_and_no_500(official_client, villages):
@@ -258,6 +261,9 @@ def test_another_township_gets_404_for_every_page_of_the_village(outsider_client
             ).status_code
             == 404
         )
+        upload = SimpleUploadedFile("scan.png", PNG, content_type="image/png")
+        attach = reverse("compacts:version_attach", args=[version.public_id])
+        assert outsider_client.post(attach, {"title": "t", "upload": upload}).status_code == 404
 
 
 def test_the_county_reads_but_gets_403_on_every_write(official_client, village):

@@ -223,6 +223,51 @@ def test_a_published_disclosure_is_not_edited(staff_client, staff, village):
     assert Disclosure.objects.get().title == "财务公开"
 
 
+def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(staff_client, staff, village):
+    """Two clerks open the same draft; the second save is refused in place (400) with a link to the
+    current draft, what was typed kept, and the first clerk's lines untouched."""
+    disclosure = _create(staff, village)
+    opened = str(disclosure.version)
+    services.disclosure_update(
+        disclosure=disclosure, user=staff, version=disclosure.version, **{**_values(), "title": "先保存的"}
+    )
+    url = reverse("disclosures:disclosure_edit", args=[disclosure.public_id])
+    response = staff_client.post(url, _post(version=opened, title="后保存的"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "您的修改尚未保存" in page
+    assert reverse("disclosures:detail", args=[disclosure.public_id]) in page
+    assert "后保存的" in page
+    assert Disclosure.objects.get().title == "先保存的"
+    assert FinanceLine.objects.count() == 0
+
+
+def test_a_stale_correction_is_refused_and_nothing_recorded(staff_client, staff, village):
+    disclosure = _create(staff, village)
+    services.disclosure_publish(disclosure=disclosure, user=staff)
+    disclosure.refresh_from_db()
+    opened = str(disclosure.version)
+    services.disclosure_correct(
+        disclosure=disclosure, user=staff, version=disclosure.version, reason="先更正", title="先更正的标题"
+    )
+    response = staff_client.post(
+        reverse("disclosures:correct", args=[disclosure.public_id]),
+        {
+            "version": opened,
+            "title": "后更正的标题",
+            "text": disclosure.text,
+            "posted_on": "2026-10-10",
+            "period_start": "2026-07-01",
+            "period_end": "2026-09-30",
+            "reason": "后更正",
+        },
+    )
+    assert response.status_code == 400
+    assert "您的修改尚未保存" in response.content.decode()
+    assert Disclosure.objects.get().title == "先更正的标题"
+    assert DisclosureCorrection.objects.count() == 1
+
+
 def _values():
     return {
         "category": Category.PARTY,

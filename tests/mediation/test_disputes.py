@@ -314,3 +314,45 @@ def test_the_committee_page_adds_a_member_and_sets_a_chair(staff_client, village
     assert added.is_chair and not chair.is_chair
     page = staff_client.get(url).content.decode()
     assert "格桑示丙" in page
+
+
+@pytest.mark.parametrize(("days", "old"), [(30, False), (31, True)])
+def test_the_disputes_page_flags_it_open_for_more_than_30_days_from_the_31st_day(
+    staff_client, village, chair, days, old
+):
+    dispute = DisputeFactory(village=village, mediator=chair, received_on=TODAY - dt.timedelta(days=days))
+    url = reverse("mediation:dispute_detail", args=[dispute.public_id])
+    assert ('<span class="badge bad">调解中超过30天</span>' in staff_client.get(url).content.decode()) is old
+
+
+def test_a_closed_dispute_received_long_ago_is_not_flagged(staff_client, staff, village, chair):
+    dispute = DisputeFactory(village=village, mediator=chair, received_on=TODAY - dt.timedelta(days=45))
+    services.dispute_close(dispute=dispute, user=staff, outcome=Outcome.UNRESOLVED, closed_on=TODAY)
+    page = staff_client.get(reverse("mediation:dispute_detail", args=[dispute.public_id])).content.decode()
+    assert "调解中超过30天" not in page
+
+
+def test_an_edit_saved_by_someone_else_first_is_refused_with_a_link_and_kept(
+    staff_client, staff, village, chair
+):
+    dispute = DisputeFactory(village=village, mediator=chair, received_on=RECEIVED, summary="原来的概要。")
+    seen = dispute.version
+    services.dispute_update(
+        dispute=dispute,
+        user=staff,
+        version=seen,
+        received_on=RECEIVED,
+        parties=dispute.parties,
+        category=dispute.category,
+        summary="别人先保存的概要。",
+        mediator=chair,
+    )
+    url = reverse("mediation:dispute_edit", args=[dispute.public_id])
+    data = {**_form(village, chair, summary="我改的概要。"), "version": seen}
+    with database_unchanged():
+        response = staff_client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "在新窗口查看最新内容" in page and "我改的概要。" in page
+    dispute.refresh_from_db()
+    assert dispute.summary == "别人先保存的概要。"

@@ -324,3 +324,17 @@ def test_the_untrained_list_exports_its_people(official_client, township, secret
 
 def test_the_untrained_list_of_another_township_answers_404(outsider_client, township):
     assert outsider_client.get(reverse("training:untrained"), {"township": township.code}).status_code == 404
+
+
+def test_the_untrained_list_of_another_county_answers_404_also_as_export(official_client):
+    other = CountyFactory()
+    for extra in ({}, {"export": "csv"}):
+        response = official_client.get(reverse("training:untrained"), {"county": other.code, **extra})
+        assert response.status_code == 404
+
+
+def test_township_staff_do_not_see_another_countys_own_class(staff_client, county_class):
+    elsewhere = TrainingClassFactory(county=CountyFactory(), title="外县示例培训班")
+    listing = staff_client.get(reverse("training:class_list")).content.decode()
+    assert county_class.title in listing and elsewhere.title not in listing
+    assert staff_client.get(reverse("training:class_detail", args=[elsewhere.public_id])).status_code == 404

@@ -85,3 +85,18 @@ def test_the_county_sets_its_yearly_target_on_the_settings_page(official_client,
     # A year is judged by the target in force on its 1 January.
     expected = 15 if tomorrow == dt.date(tomorrow.year, 1, 1) else 12
     assert TrainingTarget.for_year(county, tomorrow.year).classes_per_year == expected
+
+
+def test_the_reserve_page_links_only_the_classes_the_reader_may_open(
+    staff_client, county, village, other_township
+):
+    """A class of another township is listed (it is the person's record) but not linked: its page
+    would answer 404 to this reader."""
+    reserve = ReserveCadreFactory(village=village)
+    elsewhere = TrainingClassFactory(county=county, township=other_township, title="外乡镇示例培训班")
+    AttendanceFactory(training_class=elsewhere, person=reserve.person)
+    html = staff_client.get(reverse("cadres:reserve_detail", args=[reserve.public_id])).content.decode()
+    assert "外乡镇示例培训班" in html
+    href = reverse("training:class_detail", args=[elsewhere.public_id])
+    assert href not in html
+    assert staff_client.get(href).status_code == 404

@@ -70,3 +70,33 @@ def test_the_dashboard_panel_stays_within_the_bound(
     _populate(county, township, size)
     with django_assert_max_num_queries(3):
         dashboard_panel(user=official)
+
+
+@pytest.mark.parametrize("extra_counties", [1, 10])
+def test_classes_against_target_per_county_in_two_queries(
+    admin_user, county, extra_counties, django_assert_max_num_queries
+):
+    """Each county's target is the row in force on 1 January (its own before the default, the
+    model's 12 without any row); the count of queries does not grow with the counties."""
+    from tests.factories import CountyFactory, TownshipFactory
+    from training.models import TrainingTarget
+    from training.selectors import classes_against_target
+
+    TrainingTarget.objects.create(county=None, effective_from=dt.date(2020, 1, 1), classes_per_year=10)
+    TrainingTarget.objects.create(county=county, effective_from=dt.date(2025, 6, 1), classes_per_year=14)
+    # Starts on 2 January 2026: the year 2026 is still judged by the row of 2025.
+    TrainingTarget.objects.create(county=county, effective_from=dt.date(2026, 1, 2), classes_per_year=20)
+    others = [CountyFactory() for _ in range(extra_counties)]
+    TrainingClassFactory(county=county, start_date=dt.date(2026, 3, 1))
+    TrainingClassFactory(
+        county=county, township=TownshipFactory(county=county), start_date=dt.date(2026, 4, 1)
+    )
+    TrainingClassFactory(county=county, start_date=dt.date(2025, 12, 31))  # another year
+    with django_assert_max_num_queries(2):
+        rows = classes_against_target(admin_user, year=2026, counties=[county, *others])
+    mine = rows[0]
+    assert (mine.county, mine.target, mine.county_classes, mine.township_classes) == (county, 14, 1, 1)
+    assert [row.target for row in rows[1:]] == [10] * extra_counties
+    assert not mine.met
+    TrainingTarget.objects.all().delete()
+    assert classes_against_target(admin_user, year=2026, counties=[county])[0].target == 12

@@ -98,3 +98,18 @@ def test_an_abolished_village_is_marked_in_the_village_filter_and_its_options(
     expected = {"姑咱示例01村", "旧村（已撤销）"}
     assert set(_offered(official_client.get(reverse("decisions:index")), "village")) == expected
     assert {text for _, text in _options(official_client)} == expected
+
+
+@pytest.mark.parametrize("url_name", LISTS_WITH_BOTH_FILTERS)
+def test_an_admins_village_filter_waits_for_a_township_and_keeps_a_shared_village(
+    admin_client_, village, other_village, url_name
+):
+    """A province has 26,000 villages: an admin's drop-down offers none until a township is chosen
+    (then that township's), and a link naming a village alone still filters by it."""
+    url = reverse(url_name)
+    assert _offered(admin_client_.get(url), "village") == []
+    chosen = admin_client_.get(url, {"township": village.township.code})
+    assert _offered(chosen, "village") == ["姑咱示例01村"]
+    shared = admin_client_.get(url, {"village": other_village.code})
+    assert shared.status_code == 200
+    assert _offered(shared, "village") == ["新都桥示例01村"]
