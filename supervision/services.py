@@ -128,8 +128,18 @@ def period_ensure(*, kind: str, year: int, number: int) -> ReportingPeriod:
     period = ReportingPeriod.objects.filter(kind=kind, year=year, number=number).first()
     if period is None:
         period = ReportingPeriod.build(kind, year, number)
-        period.full_clean(exclude=["deadline"])
-        period.save()
+        # Uniqueness is the database's to judge (below): a check here would race the same way.
+        period.full_clean(exclude=["deadline"], validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                period.save()
+        except IntegrityError:
+            # Clerks of several villages reported first at the same moment: another request made
+            # the row (and its county dates) first; use it instead of answering 409.
+            made = ReportingPeriod.objects.filter(kind=kind, year=year, number=number).first()
+            if made is None:
+                raise
+            return made
         county_deadlines_write(period)
     return period
 

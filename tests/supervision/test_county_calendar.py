@@ -157,3 +157,28 @@ def test_the_row_in_force_is_the_latest_of_the_county_else_the_default(county, c
     assert ReportingPolicy.effective(county_b, on=today + dt.timedelta(days=1)).monthly_due_day == 15
     assert ReportingPolicy.effective(county, on=dt.date(2024, 12, 31)).monthly_due_day == 5  # DESIGN's
     assert ReportingPeriod.build(Kind.MONTHLY, 2025, 2).due_date == dt.date(2025, 3, 7)
+
+
+def test_two_first_reports_at_once_share_the_period_row(monkeypatch, county_b):
+    """The first reports of a period arrive together (month end): the request that finds the row
+    made by another one meanwhile uses it, instead of a 409 for the clerk (ops fault test)."""
+    made = services.period_ensure(kind=Kind.MONTHLY, year=2025, number=4)
+    real_filter = ReportingPeriod.objects.filter
+
+    class NotYetSeen:
+        """What the late request read before the other one committed: no row."""
+
+        def first(self):
+            return None
+
+    reads = []
+
+    def first_read_misses(**lookup):
+        reads.append(lookup)
+        return NotYetSeen() if len(reads) == 1 else real_filter(**lookup)
+
+    monkeypatch.setattr(ReportingPeriod.objects, "filter", first_read_misses)
+    again = services.period_ensure(kind=Kind.MONTHLY, year=2025, number=4)
+    monkeypatch.setattr(ReportingPeriod.objects, "filter", real_filter)
+    assert again.pk == made.pk
+    assert ReportingPeriod.objects.filter(kind=Kind.MONTHLY, year=2025, number=4).count() == 1
