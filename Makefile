@@ -59,8 +59,13 @@ check-deploy: install
 	ID_NUMBER_HASH_KEY=x$$(python3 -c 'import secrets;print(secrets.token_hex(32))') \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
+# Pages at province size (bench/RESULTS.md), then streaming exports (10k and 100k rows) and a
+# 10,000-row Excel import; each prints FAIL over its budget, and make bench fails if one did.
 bench: install
-	TEST_DB_NAME=bench_governance $(PY) bench/run.py
+	TEST_DB_NAME=bench_governance $(PY) bench/run.py; pages=$$?; \
+	$(PY) bench/exports.py; exports=$$?; \
+	$(PY) bench/import_speed.py; imports=$$?; \
+	exit $$(( pages || exports || imports ))
 
 # Operations (docs/DEPLOY.md). A backup is one tar: the database (pg_dump custom format) and the
 # uploads, written to $$BACKUP_DIR or .data/backups/. A restore replaces both, after asking.

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from governance.filtering import QuickSelect
 
-class PersonPicker(forms.Select):
+
+class PersonPicker(QuickSelect):  # options written in Python: a county has thousands of people
     def __init__(self, attrs=None, *, search: dict | None = None):
         super().__init__(attrs)
         self.search = search or {}

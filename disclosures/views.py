@@ -32,7 +32,7 @@ from governance.listing import filtered_list
 from governance.periods import QUARTER, BadPeriod, parse_period
 from governance.permissions import EDIT_DENIED, editor_required
 from governance.privacy import redact_personal
-from governance.roles import Role, can_edit_records, may_write_for
+from governance.roles import Role, can_edit_records, may_write_for, sees_everything
 from governance.scoping import get_visible_or_404
 from governance.versioning import form_status
 
@@ -330,7 +330,10 @@ def missing(request):
         "category_label": dict(Category.choices).get(category, ""),
         "categories": Category.choices,
         "township": township,
-        "villages": list(villages),
+        # Across a province (26,000 villages) the list waits for a township: the table above links
+        # each township's count to its villages, and the export holds every village.
+        "villages": [] if township is None and sees_everything(request.user) else list(villages),
+        "villages_wait": township is None and sees_everything(request.user),
         "rows": rows,
         "quarters": [selectors.quarter_of(today).shifted(-k) for k in range(6)],
         "may_go_up": request.user.role != Role.TOWNSHIP_STAFF,

@@ -1,3 +1,4 @@
+from governance import figures
 from governance.hooks import nav_items
 from governance.review import review_count
 from governance.roles import can_edit_records, can_review, sees_everything
@@ -19,5 +20,10 @@ def portal(request):
 
 def _review_count(request) -> int:
     if getattr(request, "review_count", None) is None:
-        request.review_count = review_count(request.user)
+        user = request.user
+        # Computed again after any committed write (governance/figures.py), not on every page.
+        scope = ("review_count", user.role, user.county_id, user.township_id, sees_everything(user))
+        request.review_count = figures.cached(
+            scope, lambda: review_count(user), reads=figures.all_apps(), known=figures.numbers_for(request)
+        )
     return request.review_count

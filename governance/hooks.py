@@ -68,6 +68,14 @@ def app_hooks(attribute: str) -> Iterator[Callable[..., Any]]:
             yield import_string(path)
 
 
+def app_hooks_with_labels(attribute: str) -> Iterator[tuple[str, Callable[..., Any]]]:
+    """Like ``app_hooks``, with each app's label (governance/figures.py keys a section by it)."""
+    for config in apps.get_app_configs():
+        path = getattr(config, attribute, None)
+        if path:
+            yield config.label, import_string(path)
+
+
 def nav_items() -> list[tuple[str, str]]:
     return [config.nav for config in apps.get_app_configs() if getattr(config, "nav", None)]
 

@@ -100,3 +100,19 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class FiguresGeneration(models.Model):
+    """One row whose ``numbers`` (app label → number) PostgreSQL raises when a transaction that changed
+    a table of that app commits (governance/figures.py): cached dashboard figures are keyed by the
+    numbers of the apps they read, so no server serves a figure older than the last committed write.
+    Not a record of the portal: no history."""
+
+    numbers = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("统计版本")
+        verbose_name_plural = _("统计版本")
+
+    def __str__(self) -> str:
+        return str(self.numbers)

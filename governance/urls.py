@@ -42,6 +42,7 @@ urlpatterns = [
     path("mediation/", include("mediation.urls")),
     path("village-rules/", include("compacts.urls")),
     path("disclosures/", include("disclosures.urls")),
+    path("imports/", include("imports.urls")),
     # The public disclosure board (村务公开): no login (DESIGN §6-7).
     # 五公开 disclosures on the board: before the board's own include (decisions never imports them).
     path("public/disclosures/", include("disclosures.public_urls")),

@@ -8,16 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
-from governance import review
+from governance import figures, review
 from governance.exports import export_sheets
-from governance.hooks import render_panels
+from governance.hooks import app_hooks_with_labels, render_panels
 from governance.middleware import conflict_response, database_unavailable_response, is_database_unavailable
 from governance.periods import BadPeriod, collected_month, parse_period, period_options
 from governance.roles import Role, can_review, sees_everything
@@ -122,23 +122,66 @@ def dashboard(request):
         period = parse_period(raw) if raw else collected_month(today)
     except BadPeriod as bad:
         return render(request, "400.html", {"message": bad.message}, status=400)
-    panels = render_panels("dashboard_panel", user=request.user, period=period)
     if request.GET.get("export"):
+        panels = render_panels("dashboard_panel", user=request.user, period=period)
         tables = [table for _template, ctx in panels for table in ctx.get("tables", ())]
         return export_sheets(request, tables, filename=f"{gettext('县级看板')}{period.key}")
-    level, units = overview_units(request.user)
-    units = list(units)
     context = {
-        "level": level,
-        "units": units,
-        "village_total": sum(unit.village_count for unit in units),  # adds up the aggregated rows
-        "panels": panels,
+        **_dashboard_figures(request, period),
         "period": period,
         "period_options": period_options(today, period),
         "previous": period.shifted(-1),
         "next": period.shifted(1) if period.shifted(1).start <= today else None,
     }
     return render(request, "dashboard.html", context)
+
+
+def _dashboard_figures(request, period) -> dict:
+    """The dashboard's sections as HTML, each computed again only after a committed write to the
+    apps it reads (governance/figures.py): a clerk's report recomputes the supervision section, the
+    others come from the cache. The key holds what the figures depend on besides the records: the
+    jurisdiction, the period, the language and the minute (a deadline passing changes a figure
+    without any write)."""
+    user = request.user
+    scope = (
+        user.role,
+        user.county_id,
+        user.township_id,
+        sees_everything(user),
+        period.key,
+        get_language(),
+        timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    )
+    known = figures.numbers_for(request)
+    sections = []
+    for label, hook in app_hooks_with_labels("dashboard_panel"):
+
+        def compute(hook=hook) -> str:
+            panel = hook(user=user, period=period)
+            if panel is None:
+                return ""
+            template, ctx = panel
+            return render_to_string(template, {"panel": ctx}, request=request)
+
+        reads = figures.depends_on(label)
+        sections.append(figures.cached(("dashboard", label, *scope), compute, reads=reads, known=known))
+
+    def units_table() -> str:
+        level, units = overview_units(user)
+        units = list(units)
+        return render_to_string(
+            "includes/units_table.html",
+            {
+                "level": level,
+                "units": units,
+                "show_total": True,
+                "village_total": sum(unit.village_count for unit in units),  # the aggregated rows
+            },
+            request=request,
+        )
+
+    sections.append(figures.cached(("units", *scope), units_table, reads=("villages",), known=known))
+    return {"sections": [section for section in sections if section]}
 
 
 @requires_csrf_token

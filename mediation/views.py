@@ -422,6 +422,12 @@ def summary(request):
     exported = export_response(request, [*rows, *totals], columns=columns, filename=f"矛盾纠纷统计-{year}")
     if exported is not None:
         return exported
+    # Across a province (3,000 townships) the page lists the counties; a county's name opens its
+    # townships (``?county=``). The export holds every row.
+    county = request.GET.get("county") or ""
+    many_counties = len(totals) > 1
+    if many_counties:
+        rows = [row for row in rows if county and row.county.code == county]
     context = {
         "year": year,
         "years": sorted({*years, this_year, year}, reverse=True),
@@ -429,6 +435,7 @@ def summary(request):
         "totals": totals,
         "categories": list(Category),
         "outcomes": list(Outcome),
-        "many_counties": len(totals) > 1,
+        "many_counties": many_counties,
+        "county": county,
     }
     return render(request, "mediation/summary.html", context)

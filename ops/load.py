@@ -381,12 +381,17 @@ class ConnectionSampler(threading.Thread):
                 continue
 
 
-def prepare(pg: ThrowawayPostgres, workdir: Path, *, clerks: int, officials: int) -> tuple[dict, dict]:
-    """Create, migrate and seed the throw-away database; returns the environment and the accounts."""
+def prepare(
+    pg: ThrowawayPostgres, workdir: Path, *, clerks: int, officials: int, full_demo: bool = False
+) -> tuple[dict, dict]:
+    """Create, migrate and seed the throw-away database; returns the environment and the accounts.
+    ``full_demo``: every app's demo records too (`make run`'s data), not only the hierarchy."""
     create_database(pg.settings, DATABASE)
     env = production_env(database_url=pg.url(DATABASE), media_root=workdir / "media")
     collectstatic_if_stale(env)
     manage(env, "migrate", "--noinput", "-v0")
+    if full_demo:
+        manage(env, "seed_demo")
     out = manage(
         env,
         "shell",

@@ -321,6 +321,7 @@ def township_ranking(user, *, year: int) -> list[RankingRow]:
     townships = (
         townships_visible_to(user)
         .filter(valid_to__isnull=True)
+        .select_related("county")  # the admin's export names each township's county
         .annotate(
             n=Count("branches__standard_reviews", filter=this_year),
             mean=Avg("branches__standard_reviews__total", filter=this_year),

@@ -727,3 +727,27 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.village} {self.period}"
+
+
+class ReportTally(models.Model):
+    """Per township and period: reports first submitted, and those first submitted before the
+    township's deadline (its county's ``PeriodDeadline`` or the period's own). Moved by PostgreSQL
+    triggers in the same transaction as every write of a report, and recounted for a period when a
+    deadline changes (migration ``0006_report_tally``): the dashboards' completeness and 12-month
+    trend read a few thousand of these rows instead of counting a year of reports. Never written by
+    Django."""
+
+    township = models.ForeignKey("villages.Township", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    submitted = models.IntegerField(default=0, db_default=0)
+    on_time = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("报告计数")
+        verbose_name_plural = _("报告计数")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "township"], name="one_tally_per_period_township")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_id}/{self.period_id}: {self.submitted}"

@@ -21,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -44,6 +45,7 @@ from supervision.models import (
     Report,
     ReportingPeriod,
     ReportingPolicy,
+    ReportTally,
 )
 from villages.models import Township, Village
 from villages.selectors import townships_visible_to, villages_visible_to
@@ -433,13 +435,13 @@ def health_matrix(*, township: Township, today: dt.date) -> tuple[list[Reporting
 
 def completeness(*, user, period: ReportingPeriod) -> QuerySet[Township]:
     """County table: per current township in scope, expected villages, submitted and on-time
-    reports for ``period``; three correlated subqueries over indexed columns, one query in all.
+    reports for ``period``; one query whatever the number of reports.
 
     On time = first submitted strictly before the township's county's deadline for the period (its
     ``PeriodDeadline`` when its calendar differs, else ``period.deadline``: the local midnight after
-    the due date, so 23:59:59 Asia/Shanghai on the due date still counts)."""
+    the due date, so 23:59:59 Asia/Shanghai on the due date still counts). The submitted and on-time
+    counts come from ``ReportTally`` (kept by the database with each write, migration 0006)."""
     period_id = period.pk or 0
-    own_deadline = PeriodDeadline.objects.filter(period_id=period_id, county_id=OuterRef("county_id"))
     expected = (
         Village.objects.filter(_current_in(period), township=OuterRef("pk"))
         .order_by()
@@ -447,23 +449,14 @@ def completeness(*, user, period: ReportingPeriod) -> QuerySet[Township]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    reports = (
-        Report.objects.filter(township=OuterRef("pk"), period_id=period_id).order_by().values("township")
-    )
-    submitted = reports.annotate(n=Count("pk", filter=Q(first_submitted_at__isnull=False))).values("n")
-    on_time = reports.annotate(
-        n=Count("pk", filter=Q(first_submitted_at__lt=OuterRef("county_deadline")))
-    ).values("n")
+    tally = ReportTally.objects.filter(township=OuterRef("pk"), period_id=period_id)
     return (
         townships_visible_to(user)
         .filter(_current_in(period))
         .annotate(
-            county_deadline=Coalesce(Subquery(own_deadline.values("deadline")[:1]), Value(period.deadline))
-        )
-        .annotate(
             expected=Coalesce(Subquery(expected, output_field=IntegerField()), 0),
-            submitted=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
-            on_time=Coalesce(Subquery(on_time, output_field=IntegerField()), 0),
+            submitted=Coalesce(Subquery(tally.values("submitted")[:1]), 0),
+            on_time=Coalesce(Subquery(tally.values("on_time")[:1]), 0),
         )
         .order_by("code")
     )
@@ -512,16 +505,14 @@ def completeness_trend(*, user, year: int, month: int, count: int = 12) -> list[
     expected = villages_visible_to(user).aggregate(
         **{f"m{i}": Count("pk", filter=_current_in(p)) for i, p in enumerate(periods)}
     )
+    # From the tallies (one row per township and period), with each county's own deadline.
     figures = {
         row["period_id"]: row
-        for row in scope(Report.objects.all(), user, township_path="township")
+        for row in scope(ReportTally.objects.all(), user, township_path="township")
         .filter(period__in=[p for p in periods if p.pk])
         .order_by()
         .values("period_id")
-        .annotate(
-            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
-            on_time=Count("pk", filter=Q(first_submitted_at__lt=F("period__deadline"))),
-        )
+        .annotate(submitted=Sum("submitted"), on_time=Sum("on_time"))
     }
     trend = []
     for index, period in enumerate(periods):

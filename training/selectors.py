@@ -3,12 +3,13 @@
 Who reads a class: the county's officials every class of their county; township staff the classes
 their county organises and their own township's (another township's class answers 404); admins all.
 
-**Coverage** (the one rule, ``coverage_day`` and ``roster_rows``): for a year Y, the people who must
-be trained are those holding, on the *coverage day* (31 December of Y, or today when that is
-earlier), a branch secretary or villagers' committee director post (``cadres.Post``) or a first
-secretary's stationing (``cadres.Stationing``) in a village of the unit. A person counts once
-however many such posts they hold; one who left before that day does not count. They are *trained*
-when they attended (status 参训) at least one class starting in Y. Coverage = trained / to train.
+**Coverage** (the one rule: ``coverage_day``, ``_covered_post``, ``_covered_stationing``): for a
+year Y, the people who must be trained are those holding, on the *coverage day* (31 December of Y,
+or today when that is earlier), a branch secretary or villagers' committee director post
+(``cadres.Post``) or a first secretary's stationing (``cadres.Stationing``) in a village of the
+unit. A person counts once however many such posts they hold; one who left before that day does not
+count. They are *trained* when they attended (status 参训) at least one class starting in Y. Coverage
+= trained / to train.
 """
 
 from __future__ import annotations
@@ -205,14 +206,6 @@ def _covered_stationing(day: dt.date, townships, person_ref=None) -> QuerySet[St
     return stationings.filter(person=OuterRef(person_ref)) if person_ref else stationings
 
 
-def roster_rows(townships, *, day: dt.date) -> set[tuple[int, int]]:
-    """(township pk, person pk) of everyone to be trained in ``townships`` (a queryset or list of
-    pks) on ``day``: one query (a UNION, so two posts of one person give one row)."""
-    posts = _covered_post(day, townships).values_list("village__township_id", "person_id")
-    stationings = _covered_stationing(day, townships).values_list("village__township_id", "person_id")
-    return set(posts.order_by().union(stationings.order_by()))
-
-
 def attended_q(year: int, person_ref: str = "pk") -> Exists:
     return Exists(
         Attendance.objects.filter(
@@ -223,19 +216,48 @@ def attended_q(year: int, person_ref: str = "pk") -> Exists:
     )
 
 
-def _trained_people(townships, *, year: int, day: dt.date) -> set[int]:
-    """Pks of the people to be trained in ``townships`` who attended a class in ``year``: one query,
-    driven by the year's attendances (a province has a million people, a year some thousand
-    attendances), each kept when its person holds a counted post or stationing."""
-    attended = Attendance.objects.filter(
-        status=AttendanceStatus.ATTENDED,
-        training_class__start_date__gte=dt.date(year, 1, 1),
-        training_class__start_date__lte=dt.date(year, 12, 31),
-    ).filter(
-        Q(person__in=_covered_post(day, townships).values("person_id"))
-        | Q(person__in=_covered_stationing(day, townships).values("person_id"))
+def _coverage_counts(township_ids, *, year: int, day: dt.date) -> tuple[dict, dict]:
+    """``{township pk: (to be trained, trained)}`` and the same per county pk, counted in SQL (one
+    query): a person counts once per township and once per county however many posts they hold. A
+    province has some 60,000 people to train: counting them in Python cost more than the rest of
+    the dashboard."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    posts = _covered_post(day, township_ids).values_list("village__township_id", "person_id").order_by()
+    stationings = (
+        _covered_stationing(day, township_ids).values_list("village__township_id", "person_id").order_by()
     )
-    return set(attended.values_list("person_id", flat=True).distinct())
+    attended = (
+        Attendance.objects.filter(
+            status=AttendanceStatus.ATTENDED,
+            training_class__start_date__gte=dt.date(year, 1, 1),
+            training_class__start_date__lte=dt.date(year, 12, 31),
+        )
+        .values("person_id")
+        .order_by()
+    )
+    try:
+        roster_sql, roster_params = posts.union(stationings).query.sql_with_params()
+        attended_sql, attended_params = attended.query.sql_with_params()
+    except EmptyResultSet:
+        return {}, {}
+    sql = (
+        f"WITH roster (township_id, person_id) AS ({roster_sql}), "
+        f"trained AS (SELECT DISTINCT person_id FROM ({attended_sql}) a) "
+        "SELECT 't', r.township_id, count(*), count(tr.person_id) FROM roster r "
+        "LEFT JOIN trained tr ON tr.person_id = r.person_id GROUP BY r.township_id "
+        "UNION ALL "
+        "SELECT 'c', tw.county_id, count(DISTINCT r.person_id), count(DISTINCT tr.person_id) "
+        "FROM roster r JOIN villages_township tw ON tw.id = r.township_id "
+        "LEFT JOIN trained tr ON tr.person_id = r.person_id GROUP BY tw.county_id"
+    )
+    per_township, per_county = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*roster_params, *attended_params))
+        for level, pk, expected, trained in cursor.fetchall():
+            (per_township if level == "t" else per_county)[pk] = (expected, trained)
+    return per_township, per_county
 
 
 @dataclass
@@ -266,21 +288,13 @@ def coverage(user, *, year: int, today: dt.date | None = None) -> tuple[list[Cov
         townships_visible_to(user).filter(valid_to__isnull=True).order_by("county__code", "code")
     )
     ids = [t.pk for t in townships]
-    rows = roster_rows(ids, day=day)
-    trained = _trained_people(ids, year=year, day=day)
-    by_township: dict[int, set[int]] = {}
-    for township_id, person_id in rows:
-        by_township.setdefault(township_id, set()).add(person_id)
-    result = []
-    by_county: dict[object, set[int]] = {}
-    for township in townships:
-        people = by_township.get(township.pk, set())
-        by_county.setdefault(township.county, set()).update(people)
-        result.append(CoverageRow(township, township.county, len(people), len(people & trained)))
-    totals = [
-        CoverageRow(county, county, len(people), len(people & trained))
-        for county, people in by_county.items()
+    per_township, per_county = _coverage_counts(ids, year=year, day=day)
+    result = [
+        CoverageRow(township, township.county, *per_township.get(township.pk, (0, 0)))
+        for township in townships
     ]
+    counties = {township.county_id: township.county for township in townships}
+    totals = [CoverageRow(c, c, *per_county.get(pk, (0, 0))) for pk, c in counties.items()]
     return result, totals
 
 
@@ -290,11 +304,11 @@ def untrained_people(townships, *, year: int, today: dt.date | None = None) -> Q
     day = coverage_day(year, today)
     posts = _covered_post(day, townships)
     stationings = _covered_stationing(day, townships)
+    # Driven by the few posts and stationings (an index range), not by a test per person: a
+    # province has a million people.
+    holders = posts.order_by().values("person_id").union(stationings.order_by().values("person_id"))
     return (
-        Person.objects.filter(
-            Q(Exists(_covered_post(day, townships, "pk")))
-            | Q(Exists(_covered_stationing(day, townships, "pk")))
-        )
+        Person.objects.filter(pk__in=holders)
         .exclude(attended_q(year))
         .select_related("home_village__township")
         .prefetch_related(

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mediation",
     "compacts",
     "disclosures",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,15 @@ def database_settings() -> dict:
 
 DATABASES = {"default": database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Per process on purpose: cached dashboard figures are keyed by a number kept in PostgreSQL
+# (governance/figures.py), so servers need not share a cache to stay correct.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 AUTH_USER_MODEL = "governance.User"
 LOGIN_URL = "login"

@@ -13,6 +13,9 @@ ID_NUMBER_ENCRYPTION_KEY = _keys["ID_NUMBER_ENCRYPTION_KEY"]
 ID_NUMBER_HASH_KEY = _keys["ID_NUMBER_HASH_KEY"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests roll back their writes without committing, so the figures number (raised at commit) would
+# not move: no cache here; tests/governance/test_figures_cache.py turns it on and commits.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

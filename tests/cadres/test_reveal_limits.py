@@ -242,7 +242,7 @@ def _rows(response) -> list[list[str]]:
     if response["Content-Type"].startswith("text/csv"):
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         return list(csv.reader(io.StringIO(text)))
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
     return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 

@@ -266,7 +266,7 @@ def test_the_xlsx_export_holds_the_same_rows_as_the_filtered_page(staff_client, 
     matter_at(StepKind.RESOLVE, title="甲事项")
     matter_at(None, title="乙事项")
     response = staff_client.get(reverse("decisions:index"), {"state": "resolved", "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][2] == "事项名称"
     assert [row[2] for row in rows[1:]] == ["甲事项"]
 

@@ -119,7 +119,7 @@ def test_dashboard_panel_worst_first_and_each_figure_links_to_as_many_villages(
     for row in rows:
         listed = official_client.get(row.href)
         assert len(listed.context["villages"]) == row.missing
-    assert context["tables"][0]["rows"][0][-3:] == [1, 3, "25.0%"]
+    assert list(context["tables"][0]["rows"])[0][-3:] == [1, 3, "25.0%"]
 
 
 def test_dashboard_panel_of_a_month_uses_its_quarter(official, quarter_data):

@@ -64,6 +64,8 @@ DATA = [
     "村务公开栏",
     "已按决议完成。",
     "简体中文",
+    # The mark of an Excel import's example row, typed in the (Chinese) workbook itself.
+    "“示例”",
     # Reference data a county keeps (duty kinds seeded by cadres migration 0005), not interface text.
     "政策宣传岗",
     "宣传党的政策和惠民政策",

@@ -50,7 +50,7 @@ def test_a_csv_export_shows_formulas_as_text(staff_client, village, staff):
 def test_an_xlsx_export_stores_formulas_as_text_cells(staff_client, village, staff):
     for title in [*FORMULAS, "普通事项"]:
         MatterFactory(village=village, created_by=staff, title=title)
-    sheet = load_workbook(io.BytesIO(_export(staff_client, "xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(_export(staff_client, "xlsx").getvalue())).active
     cells = {row[2].value: row[2] for row in sheet.iter_rows(min_row=2)}
     assert set(cells) == {*FORMULAS, "普通事项"}  # the text exactly as typed
     for title in FORMULAS:

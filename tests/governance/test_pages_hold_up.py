@@ -151,7 +151,7 @@ def test_a_csv_export_has_times_to_the_second_in_shanghai():
 
 
 def test_an_xlsx_export_has_real_dates_and_columns_wide_enough():
-    sheet = load_workbook(io.BytesIO(_export("xlsx", ROWS).content)).active
+    sheet = load_workbook(io.BytesIO(_export("xlsx", ROWS).getvalue())).active
     name, due, at = (cell for cell in sheet[2])
     assert due.value == dt.datetime(2026, 11, 25) and due.is_date and due.number_format == "yyyy-mm-dd"
     assert at.value == dt.datetime(2026, 11, 25, 14, 5, 7) and at.number_format == "yyyy-mm-dd hh:mm:ss"

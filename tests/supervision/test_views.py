@@ -119,7 +119,7 @@ def test_both_exports_hold_the_filtered_rows(official_client, draft, sent_other)
     rows = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][1] == draft.village.name
     xlsx = official_client.get(f"{url('index')}?status=draft&export=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     values = list(sheet.values)
     assert len(values) == 2 and values[1][1] == draft.village.name
     assert official_client.get(f"{url('index')}?export=pdf").status_code == 400

@@ -107,7 +107,7 @@ class TestVillageExport:
         response = official_client.get(LIST, {**params, "export": "xlsx"})
         assert response.status_code == 200
         assert "attachment" in response["Content-Disposition"]
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "区划代码"
         assert [row[0] for row in rows[1:]] == page_codes
