@@ -18,9 +18,10 @@ foreign keys: ``depends_on``), so:
 
 The trigger is a *deferred constraint trigger*: it runs at commit, once per app and transaction (a
 transaction-local flag), on a single row, so the row is locked only from the commit's start to its
-end and no two transactions can wait for each other on it. It is installed after every ``migrate``
-on each table of the portal's own apps (``install_triggers``), so a new app's tables are covered
-without a line of code; history tables and the portal's bookkeeping (users, submission tokens) are
+end. It is dropped before every ``migrate`` (``remove_triggers``: a migration may update rows and
+then alter their table) and installed again after it on each table of the portal's own apps
+(``install_triggers``, which also raises every number), so a new app's tables are covered without a
+line of code; history tables and the portal's bookkeeping (users, submission tokens) are
 not figures. A number is the commit's time in milliseconds (or one more), so after a restore from a
 backup it still moves past every number served before.
 """
@@ -105,8 +106,21 @@ def depends_on(label: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def remove_triggers(*, using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
+    """Drop the figures triggers before a migration runs (pre_migrate). A migration that updates rows
+    and then alters the same table in one transaction would otherwise be refused by PostgreSQL (the
+    deferred trigger's events are pending); ``install_triggers`` puts them back afterwards."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s AND NOT tgisinternal", [TRIGGER]
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}")
+
+
 def install_triggers(*, using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
-    """Create the function and one trigger per figure table where missing (post_migrate)."""
+    """Create the function and one trigger per figure table where missing (post_migrate), and raise
+    every app's number: what the migration changed is not served from a cache."""
     with connections[using].cursor() as cursor:
         cursor.execute(FUNCTION_SQL)
         cursor.execute(
@@ -115,6 +129,13 @@ def install_triggers(*, using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
         )
         cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [TRIGGER])
         present = {row[0] for row in cursor.fetchall()}
+        stamp = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+        labels = sorted(set(figure_tables().values()))
+        cursor.execute(
+            f"UPDATE governance_figuresgeneration SET numbers = numbers || coalesce("  # noqa: S608 - fixed
+            f"(SELECT jsonb_object_agg(app, {stamp}) FROM unnest(%s::text[]) app), '{{}}') WHERE id = 1",
+            [labels],
+        )
         for table, label in figure_tables().items():
             if table in present:
                 continue

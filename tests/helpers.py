@@ -76,3 +76,21 @@ def database_unchanged():
     changed = {table: (before.get(table), after.get(table)) for table in before.keys() | after.keys()}
     changed = {table: states for table, states in changed.items() if states[0] != states[1]}
     assert not changed, f"a refused request wrote to the database: {sorted(changed)}"
+
+
+def migrate_test_database(targets=None):
+    """Migrate the test database to ``targets`` (``None``: the latest migrations), as ``manage.py
+    migrate`` does around its plan: the figures triggers off while migrations run, then on again on
+    every table (governance/figures.py). Returns the executor (its loader has the project states)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from governance.figures import install_triggers, remove_triggers
+
+    remove_triggers()
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    if targets is None:
+        install_triggers()
+    return executor

@@ -25,7 +25,7 @@ from supervision.models import (
     ReportCorrection,
     local_day_end,
 )
-from tests.helpers import database_unchanged
+from tests.helpers import database_unchanged, migrate_test_database
 from tests.supervision.conftest import local
 from tests.supervision.factories import PeriodFactory, ReportFactory
 
@@ -295,15 +295,9 @@ def test_browser_the_township_corrects_an_approved_report_and_the_county_sees_it
 def test_the_migration_keeps_text_corrections_as_one_line(staff, village):
     """supervision 0003: a RectificationCorrection recorded with text ``changes`` comes through as
     ``{"_text": [text, ""]}`` (and back again), so no correction is lost."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
 
     before = [("supervision", "0002_early_reason_corrections")]
-    # Deferred triggers (FK checks, governance/figures.py) must run before a table is altered.
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
+    executor = migrate_test_database(before)
     try:
         old = executor.loader.project_state(before).apps
         # The period through the old state's model too: today's has columns added later (0005).
@@ -333,9 +327,7 @@ def test_the_migration_keeps_text_corrections_as_one_line(staff, village):
             item=item, reason="责任人填错", changes="整改责任人：村报账员 → 村会计", corrected_by_id=staff.pk
         )
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())  # everything back, whatever depended on it
+        migrate_test_database()  # everything back, whatever depended on it
     correction = RectificationCorrection.objects.get()
     assert correction.changes == {TEXT_KEY: ["整改责任人：村报账员 → 村会计", ""]}
     assert [line["text"] for line in correction.lines()] == ["整改责任人：村报账员 → 村会计"]

@@ -11,6 +11,7 @@ import pytest
 
 from tests.cadres.factories import PersonFactory
 from tests.factories import TownshipFactory, VillageFactory
+from tests.helpers import migrate_test_database
 from training.models import Attendance, AttendanceStatus, Audience, TrainingClass
 
 BEFORE = [("training", "0001_initial")]
@@ -20,8 +21,6 @@ BEFORE = [("training", "0001_initial")]
 def test_every_reserve_training_becomes_an_attendance_with_its_date_course_and_hours(
     county, township, village
 ):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
 
     other_village = VillageFactory(township=TownshipFactory(county=county, code="513301103000"))
     people = [PersonFactory(home_village=village) for _ in range(3)] + [
@@ -41,8 +40,7 @@ def test_every_reserve_training_becomes_an_attendance_with_its_date_course_and_h
             Decimal("8.0"),
         ),  # two townships: county class
     ]
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    executor = migrate_test_database(BEFORE)
     try:
         old = executor.loader.project_state(BEFORE).apps
         Reserve = old.get_model("cadres", "ReserveCadre")
@@ -56,9 +54,7 @@ def test_every_reserve_training_becomes_an_attendance_with_its_date_course_and_h
                 )
             Training.objects.create(reserve=reserves[key], trained_on=day, course=course, hours=hours)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_test_database()
     found = {
         (a.person_id, a.training_class.title, a.training_class.start_date, a.training_class.hours)
         for a in Attendance.objects.select_related("training_class")
