@@ -8,7 +8,6 @@ import copy
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +15,7 @@ from cadres import idnumbers
 from cadres.forms import PersonForm
 from cadres.models import Education, Person, Sex
 from governance.versioning import VersionedForm
-from imports.workbook import Column, as_date_text
+from imports.workbook import NOTE_ALL_OR_NONE, NOTE_HEADER, VILLAGE_OUTSIDE, Column, as_date_text, cell_text
 
 # Headers are the file format: fixed Chinese text, whatever the interface language.
 NAME, SEX, ETHNICITY, BIRTH, ID_NUMBER, EDUCATION, PHONE, VILLAGE = (
@@ -51,7 +50,6 @@ HEADERS = list(FIELD_OF)
 YES, NO = "是", "否"
 
 NOT_YES_NO = gettext_lazy("应填“是”或“否”（留空为“否”）。")
-VILLAGE_OUTSIDE = gettext_lazy("“%(value)s”不是本乡镇（%(township)s）现有的村（社区），请从下拉列表中选择。")
 ID_AS_NUMBER = gettext_lazy(
     "身份证号码被存成了数字（Excel会把末几位变成0），请把该列设为“文本”后重新输入号码。"
 )
@@ -100,9 +98,9 @@ def example_row(villages: list[str]) -> list:
 
 
 NOTES = [
-    gettext_lazy("第一行是表头，不要修改；以“示例”开头的行不导入，可以保留或删除。"),
+    NOTE_HEADER,
     gettext_lazy("身份证号码已登记且信息相同的人员不重复登记（显示为“无变化”）。"),
-    gettext_lazy("只要有一行有错，整个文件都不导入；改正后重新上传即可。"),
+    NOTE_ALL_OR_NONE,
 ]
 
 
@@ -163,23 +161,6 @@ def row_form_class(*, villages: dict, township: str) -> type[PersonRowForm]:
     return form_class
 
 
-def choices_map(choices) -> dict[str, str]:
-    """Chinese label (what the template's dropdown offers) or stored value → stored value."""
-    with translation.override("zh-hans"):
-        return {
-            **{choice.value: choice.value for choice in choices},
-            **{str(c.label): c.value for c in choices},
-        }
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def form_data(values: dict, *, sexes: dict, educations: dict) -> tuple[dict, dict]:
     """(form data, errors by field) for one row of ``{header: cell value}``. ``sexes`` and
     ``educations`` come from ``_choices``; a value not in them goes to the form as typed, which
@@ -190,20 +171,20 @@ def form_data(values: dict, *, sexes: dict, educations: dict) -> tuple[dict, dic
         if name == "birth_date":
             data[name] = as_date_text(value)
         elif name == "sex":
-            data[name] = sexes.get(_text(value), _text(value))
+            data[name] = sexes.get(cell_text(value), cell_text(value))
         elif name == "education":
-            data[name] = educations.get(_text(value), _text(value))
+            data[name] = educations.get(cell_text(value), cell_text(value))
         elif name == "id_number" and isinstance(value, (int, float)):
             errors[name] = str(ID_AS_NUMBER)
             data[name] = ""
         elif name in TAGS.values():
-            text = _text(value)
+            text = cell_text(value)
             if text not in (YES, NO, ""):
                 errors[name] = str(NOT_YES_NO)
             if text == YES:
                 data[name] = "on"
         else:
-            data[name] = _text(value)
+            data[name] = cell_text(value)
     return data, errors
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from cadres import idnumbers
 from cadres.models import Position
-from imports.workbook import Column, as_date_text
+from imports.workbook import NOTE_ALL_OR_NONE, NOTE_HEADER, VILLAGE_OUTSIDE, Column, as_date_text, cell_text
 
 ID_NUMBER, NAME, VILLAGE, POSITION, START, TERM_END = (
     "身份证号码",
@@ -34,21 +34,14 @@ HEADER_OF = {
 
 PERSON_UNKNOWN = gettext_lazy("本乡镇没有登记这个身份证号码的人员，请先导入或登记人员。")
 NAME_MISMATCH = gettext_lazy("该身份证号码登记的姓名是%(name)s，与表中的“%(given)s”不同。")
-VILLAGE_OUTSIDE = gettext_lazy("“%(value)s”不是本乡镇（%(township)s）现有的村（社区），请从下拉列表中选择。")
 DUPLICATE_IN_FILE = gettext_lazy("与第 %(row)s 行是同一任职（同一人、村、职务和任职日期）。")
 
 NOTES = [
-    gettext_lazy("第一行是表头，不要修改；以“示例”开头的行不导入，可以保留或删除。"),
+    NOTE_HEADER,
     gettext_lazy("人员须已在本乡镇登记（可先导入人员花名册）；按身份证号码找到人员，姓名须与登记的一致。"),
     gettext_lazy("同一人、村、职务和任职日期已登记的任职不重复登记（显示为“无变化”）。"),
-    gettext_lazy("只要有一行有错，整个文件都不导入；改正后重新上传即可。"),
+    NOTE_ALL_OR_NONE,
 ]
-
-
-def position_labels() -> dict[str, str]:
-    """Chinese label (the template's dropdown) or stored value → stored value."""
-    with translation.override("zh-hans"):
-        return {**{p.value: p.value for p in Position}, **{str(p.label): p.value for p in Position}}
 
 
 def columns(villages: list[str]) -> list[Column]:
@@ -80,28 +73,23 @@ def example_row(villages: list[str]) -> list:
         ]
 
 
-def text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def form_data(
     values: dict, *, people: dict, villages: dict, positions: dict, township: str
 ) -> tuple[dict, dict]:
     """(PostForm data, errors by field) for one row; ``people`` maps ID hash → person."""
     errors: dict[str, str] = {}
     data = {
-        "position": positions.get(text(values.get(POSITION)), text(values.get(POSITION))),
+        "position": positions.get(cell_text(values.get(POSITION)), cell_text(values.get(POSITION))),
         "start_date": as_date_text(values.get(START)),
         "term_end": as_date_text(values.get(TERM_END)),
     }
-    village = villages.get(text(values.get(VILLAGE)))
+    village = villages.get(cell_text(values.get(VILLAGE)))
     data["village"] = village.code if village else ""
-    if village is None and text(values.get(VILLAGE)):
-        errors["village"] = str(VILLAGE_OUTSIDE) % {"value": text(values.get(VILLAGE)), "township": township}
+    if village is None and cell_text(values.get(VILLAGE)):
+        errors["village"] = str(VILLAGE_OUTSIDE) % {
+            "value": cell_text(values.get(VILLAGE)),
+            "township": township,
+        }
     number = values.get(ID_NUMBER)
     data["person"] = ""
     if number not in (None, ""):
@@ -118,10 +106,10 @@ def form_data(
                 person = people.get(idnumbers.keyed_hash(normalized))
                 if person is None:
                     errors["person"] = str(PERSON_UNKNOWN)
-                elif person.name != text(values.get(NAME)):
+                elif person.name != cell_text(values.get(NAME)):
                     errors["person"] = str(NAME_MISMATCH) % {
                         "name": person.name,
-                        "given": text(values.get(NAME)),
+                        "given": cell_text(values.get(NAME)),
                     }
                 else:
                     data["person"] = str(person.public_id)

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from imports.workbook import Column
+from imports.workbook import NOTE_ALL_OR_NONE, NOTE_HEADER, VILLAGE_OUTSIDE, Column, cell_text
 
 VILLAGE, YEAR, MONTH = "村（社区）", "年度", "月份"
 TEXTS = {
@@ -27,14 +27,13 @@ HEADER_OF = {
     **{name: header for header, name in TEXTS.items()},
 }
 
-VILLAGE_OUTSIDE = gettext_lazy("“%(value)s”不是本乡镇（%(township)s）现有的村（社区），请从下拉列表中选择。")
 BAD_PERIOD = gettext_lazy("年度应为4位数字，月份应为1至12。")
 DUPLICATE_IN_FILE = gettext_lazy("与第 %(row)s 行是同一个村同一个月的报告。")
 NOTES = [
-    gettext_lazy("第一行是表头，不要修改；以“示例”开头的行不导入，可以保留或删除。"),
+    NOTE_HEADER,
     gettext_lazy("每行是一个村一个月的监督报告，导入后是草稿，核对后在系统中提交。"),
     gettext_lazy("已锁定的月份和尚未开始的月份不能导入；同一村同一月已有内容相同的报告时显示为“无变化”。"),
-    gettext_lazy("只要有一行有错，整个文件都不导入；改正后重新上传即可。"),
+    NOTE_ALL_OR_NONE,
 ]
 
 
@@ -56,23 +55,15 @@ def example_row(villages: list[str]) -> list:
     return [f"{label}{villages[0] if villages else ''}", 2026, 1, "本月决议均已公示。", "", "", "", "", ""]
 
 
-def text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def form_data(values: dict, *, villages: dict, township: str) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
-    data = {name: text(values.get(header)) for header, name in TEXTS.items()}
-    name = text(values.get(VILLAGE))
+    data = {name: cell_text(values.get(header)) for header, name in TEXTS.items()}
+    name = cell_text(values.get(VILLAGE))
     village = villages.get(name)
     data["village"] = village.code if village else ""
     if village is None and name:
         errors["village"] = str(VILLAGE_OUTSIDE) % {"value": name, "township": township}
-    year, month = text(values.get(YEAR)), text(values.get(MONTH))
+    year, month = cell_text(values.get(YEAR)), cell_text(values.get(MONTH))
     digits = year.isascii() and year.isdigit() and month.isascii() and month.isdigit()
     if digits and len(year) == 4 and len(month) <= 2 and 1 <= int(month) <= 12:
         data["period"] = f"{year}-{int(month):02d}"

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from cadres import idnumbers
-from cadres.models import Education, Person, Sex
+from cadres.models import Education, Person, Position, Sex
 from cadres.selectors import people_visible_to
 from cadres.services import ID_DUPLICATE_HIDDEN
 from governance.integrity import CONFLICT
@@ -34,7 +34,7 @@ from governance.preview import dry_run
 from governance.roles import can_edit_records, may_write_for
 from imports import people, posts, reports
 from imports.models import ImportBatch
-from imports.workbook import FileRefused, Sheet, build_template, read_sheet
+from imports.workbook import FileRefused, Sheet, build_template, choices_map, read_sheet
 from villages.selectors import villages_visible_to
 
 ROW_ERROR = gettext_lazy("第 %(row)s 行 %(column)s：%(message)s")
@@ -124,26 +124,36 @@ def _own_villages(user):
     )
 
 
+def _outcome_of(sheet: Sheet) -> Outcome:
+    """An outcome holding the sheet's own errors (formulas, whole-file problems) before the rows'."""
+    outcome = Outcome(rows=len(sheet.rows) + len({row for row, _c, _m in sheet.errors}))
+    outcome.errors = [RowError(row, column, message, whole=True) for row, column, message in sheet.errors]
+    return outcome
+
+
+def _add_row_errors(outcome: Outcome, row: int, errors: dict, form, *, header_of: dict) -> None:
+    """One row's errors (ours, then the form's), each under its column's header, in column order."""
+    for name, messages in form.errors.items():
+        errors.setdefault(name, " ".join(messages))
+    for name in [*header_of, "__all__"]:
+        if name in errors:
+            outcome.errors.append(RowError(row, header_of.get(name, ""), errors[name]))
+
+
 def check_people(*, user, sheet: Sheet) -> Outcome:
     """Every row through ``PersonRowForm`` (the person form's rules), then, in two queries for the
     whole file, against the people already registered: a number seen before in the file or
     registered elsewhere is an error; one registered here with the same details is unchanged."""
-    outcome = Outcome(rows=len(sheet.rows) + len({row for row, _c, _m in sheet.errors}))
-    outcome.errors = [RowError(row, column, message, whole=True) for row, column, message in sheet.errors]
+    outcome = _outcome_of(sheet)
     form_class = people.row_form_class(villages=own_villages_by_key(user), township=user.township.name)
-    lookups = {"sexes": people.choices_map(Sex), "educations": people.choices_map(Education)}
+    lookups = {"sexes": choices_map(Sex), "educations": choices_map(Education)}
     first_row_of: dict[str, int] = {}
     valid = []
     for row, values in sheet.rows:
         data, errors = people.form_data(values, **lookups)
         form = form_class(data)
-        form.is_valid()
-        for name, messages in form.errors.items():
-            errors.setdefault(name, " ".join(messages))
-        if errors:
-            for name in [*people.FIELD_OF.values(), "__all__"]:
-                if name in errors:
-                    outcome.errors.append(RowError(row, people.HEADER_OF.get(name, ""), errors[name]))
+        if not form.is_valid() or errors:
+            _add_row_errors(outcome, row, errors, form, header_of=people.HEADER_OF)
             continue
         cleaned = form.cleaned_data
         digest = idnumbers.keyed_hash(cleaned["id_number"])
@@ -199,8 +209,7 @@ def check_posts(*, user, sheet: Sheet) -> Outcome:
     from cadres.services import post_create
     from governance.forms import apply_errors
 
-    outcome = Outcome(rows=len(sheet.rows) + len({row for row, _c, _m in sheet.errors}))
-    outcome.errors = [RowError(row, column, message, whole=True) for row, column, message in sheet.errors]
+    outcome = _outcome_of(sheet)
     hashes = set()
     for _row, values in sheet.rows:
         number = values.get(posts.ID_NUMBER)
@@ -215,7 +224,7 @@ def check_posts(*, user, sheet: Sheet) -> Outcome:
     lookups = {
         "people": by_hash,
         "villages": own_villages_by_key(user),
-        "positions": posts.position_labels(),
+        "positions": choices_map(Position),
         "township": user.township.name,
     }
     first_row_of: dict[tuple, int] = {}
@@ -238,11 +247,7 @@ def check_posts(*, user, sheet: Sheet) -> Outcome:
                         outcome.to_create.append(post_create(**cleaned))
                 except ValidationError as exc:
                     apply_errors(form, exc)
-        for name, messages in form.errors.items():
-            errors.setdefault(name, " ".join(messages))
-        for name in [*posts.HEADER_OF, "__all__"]:
-            if name in errors:
-                outcome.errors.append(RowError(row, posts.HEADER_OF.get(name, ""), errors[name]))
+        _add_row_errors(outcome, row, errors, form, header_of=posts.HEADER_OF)
     outcome.errors.sort(key=lambda error: error.row)
     return outcome
 
@@ -256,8 +261,7 @@ def check_reports(*, user, sheet: Sheet) -> Outcome:
     from supervision.models import Report
     from supervision.services import report_create
 
-    outcome = Outcome(rows=len(sheet.rows) + len({row for row, _c, _m in sheet.errors}))
-    outcome.errors = [RowError(row, column, message, whole=True) for row, column, message in sheet.errors]
+    outcome = _outcome_of(sheet)
     villages = own_villages_by_key(user)
     candidates = villages_visible_to(user).filter(township_id=user.township_id, valid_to__isnull=True)
     texts = list(reports.TEXTS.values())
@@ -300,11 +304,7 @@ def check_reports(*, user, sheet: Sheet) -> Outcome:
                 outcome.to_create.append(report)
             except ValidationError as exc:
                 errors["__all__"] = " ".join(exc.messages)
-        for name, messages in form.errors.items():
-            errors.setdefault(name, " ".join(messages))
-        for name in [*reports.HEADER_OF, "__all__"]:
-            if name in errors:
-                outcome.errors.append(RowError(row, reports.HEADER_OF.get(name, ""), errors[name]))
+        _add_row_errors(outcome, row, errors, form, header_of=reports.HEADER_OF)
     outcome.errors.sort(key=lambda error: error.row)
     return outcome
 

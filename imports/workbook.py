@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -40,6 +41,10 @@ MISSING_COLUMNS = gettext_lazy("第1行表头缺少列：%(columns)s。请使用
 UNKNOWN_COLUMNS = gettext_lazy("第1行表头有模板中没有的列：%(columns)s（可能被改名）。")
 DUPLICATE_COLUMNS = gettext_lazy("第1行表头的列重复：%(columns)s。")
 TOO_MANY_ROWS = gettext_lazy("表中超过%(limit)s行数据，请分成多个文件导入（每个文件最多%(limit)s行）。")
+# Shared by the kinds of workbook (imports/people.py, posts.py, reports.py).
+VILLAGE_OUTSIDE = gettext_lazy("“%(value)s”不是本乡镇（%(township)s）现有的村（社区），请从下拉列表中选择。")
+NOTE_HEADER = gettext_lazy("第一行是表头，不要修改；以“示例”开头的行不导入，可以保留或删除。")
+NOTE_ALL_OR_NONE = gettext_lazy("只要有一行有错，整个文件都不导入；改正后重新上传即可。")
 FORMULA = gettext_lazy("第 %(row)s 行 %(column)s 列是公式，请复制后“粘贴为数值”再上传。")
 
 
@@ -92,8 +97,22 @@ def _check_container(upload) -> None:
         raise FileRefused(str(NOT_XLSX))
 
 
-def _cell_text(value) -> str:
-    return "" if value is None else str(value).strip()
+def cell_text(value) -> str:
+    """A cell as the text a clerk typed: blank for an empty cell, ``2026`` for the number 2026.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def choices_map(choices) -> dict[str, str]:
+    """Chinese label (what the template's dropdown offers) or stored value → stored value."""
+    with translation.override("zh-hans"):
+        return {
+            **{choice.value: choice.value for choice in choices},
+            **{str(choice.label): choice.value for choice in choices},
+        }
 
 
 def read_sheet(upload, *, title: str, headers: list[str]) -> Sheet:
@@ -125,7 +144,7 @@ def _read(sheet, *, headers: list[str]) -> Sheet:
     rows = enumerate(sheet.iter_rows(values_only=True), start=1)
     header_cells = None
     for _number, cells in rows:
-        if any(_cell_text(value) for value in cells):
+        if any(cell_text(value) for value in cells):
             header_cells = cells
             break
     if header_cells is None:
@@ -143,9 +162,9 @@ def _read(sheet, *, headers: list[str]) -> Sheet:
                 formulas.append((number, header, str(FORMULA) % {"row": number, "column": header}))
                 value = None
             values[header] = value
-        if not formulas and not any(_cell_text(value) for value in values.values()):
+        if not formulas and not any(cell_text(value) for value in values.values()):
             continue  # blank rows (Excel keeps formatted empty rows) are not data
-        if _cell_text(values[headers[0]]).startswith(EXAMPLE_MARK):
+        if cell_text(values[headers[0]]).startswith(EXAMPLE_MARK):
             continue
         seen += 1
         if seen > limit:
@@ -163,7 +182,7 @@ def _header_positions(cells, headers: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     duplicates, unknown = [], []
     for index, value in enumerate(cells):
-        text = _cell_text(value).rstrip("*").strip()
+        text = cell_text(value).rstrip("*").strip()
         if not text:
             continue
         if text in found:
@@ -263,4 +282,4 @@ def as_date_text(value) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return _cell_text(value)
+    return cell_text(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
@@ -78,3 +79,11 @@ def upload(content: bytes, name: str = "花名册.xlsx") -> SimpleUploadedFile:
 
 def roster(count: int, village: str, *, start: int = 0) -> bytes:
     return workbook_bytes([person_row(i, village) for i in range(start, start + count)])
+
+
+def errors_shown(response) -> list[str]:
+    """The per-row errors the check page lists, as the clerk reads them."""
+    from html import unescape
+
+    block = re.search(r'<ul class="error import-error-list"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+    return [unescape(item) for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)] if block else []

@@ -21,6 +21,7 @@ from tests.imports.roster import (
     ID_COLUMN,
     VILLAGE_COLUMN,
     bad_checksum,
+    errors_shown,
     id_number,
     person_row,
     roster,
@@ -33,12 +34,6 @@ pytestmark = pytest.mark.django_db
 
 def _post(client, url, content: bytes, name="花名册.xlsx"):
     return client.post(url, {"file": upload(content, name)})
-
-
-def _errors(response) -> list[str]:
-    html = response.content.decode()
-    block = re.search(r'<ul class="error import-error-list"[^>]*>(.*?)</ul>', html, re.S)
-    return [unescape(item) for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)] if block else []
 
 
 def _field_error(response) -> str:
@@ -116,7 +111,7 @@ def test_a_row_registered_with_other_details_is_an_error_not_a_silent_update(
     PersonFactory(home_village=village, name="旧名字", id_number=id_number(0), birth_date=person_birth(0))
     response = _post(staff_client, upload_url, roster(1, village.name))
     assert response.status_code == 400
-    assert _errors(response) == [
+    assert errors_shown(response) == [
         "第 2 行 身份证号码：该身份证号码已登记为旧名字（姑咱示例01村），"
         "表中的姓名、手机号、返乡农民工与登记的不同：请在人员页面修改，或删去此行。"
     ]
@@ -155,7 +150,7 @@ def test_one_bad_row_of_fifty_saves_nothing(staff_client, village, upload_url):
     with database_unchanged():
         response = _post(staff_client, upload_url, workbook_bytes(rows))
     assert response.status_code == 400
-    assert _errors(response) == ["第 31 行 身份证号码：身份证号码的校验码（第18位）不正确，请核对。"]
+    assert errors_shown(response) == ["第 31 行 身份证号码：身份证号码的校验码（第18位）不正确，请核对。"]
     assert "共 50 行数据，发现 1 处错误，整个文件没有导入" in response.content.decode()
 
 
@@ -202,7 +197,7 @@ def test_a_bad_cell_is_named_by_row_and_column_with_the_forms_message(
     with database_unchanged():
         response = _post(staff_client, upload_url, workbook_bytes(rows))
     assert response.status_code == 400
-    errors = _errors(response)
+    errors = errors_shown(response)
     assert len(errors) == 1 and errors[0].startswith("第 3 行 " + message), errors
 
 
@@ -210,7 +205,7 @@ def test_a_village_of_another_township_is_refused_by_name(staff_client, village,
     rows = [person_row(0, village.name), person_row(1, other_village.name), person_row(2, other_village.code)]
     with database_unchanged():
         response = _post(staff_client, upload_url, workbook_bytes(rows))
-    assert _errors(response) == [
+    assert errors_shown(response) == [
         "第 3 行 户籍所在村：“新都桥示例01村”不是本乡镇（姑咱镇）现有的村（社区），请从下拉列表中选择。",
         "第 4 行 户籍所在村：“513301102201”不是本乡镇（姑咱镇）现有的村（社区），请从下拉列表中选择。",
     ]
@@ -228,7 +223,7 @@ def test_a_duplicate_row_within_the_file_names_the_first(staff_client, village, 
     rows.append(list(rows[1]))
     with database_unchanged():
         response = _post(staff_client, upload_url, workbook_bytes(rows))
-    assert _errors(response) == ["第 6 行 身份证号码：与第 3 行的身份证号码重复。"]
+    assert errors_shown(response) == ["第 6 行 身份证号码：与第 3 行的身份证号码重复。"]
 
 
 def test_a_number_registered_in_another_township_is_refused_without_naming_it(
@@ -236,7 +231,7 @@ def test_a_number_registered_in_another_township_is_refused_without_naming_it(
 ):
     PersonFactory(home_village=other_village, id_number=id_number(0), birth_date=person_birth(0))
     response = _post(staff_client, upload_url, roster(1, village.name))
-    assert _errors(response) == [
+    assert errors_shown(response) == [
         "第 2 行 身份证号码：该身份证号码不能在本乡镇登记，请核对号码；如有疑问请与县委组织部联系。"
     ]
 
@@ -246,7 +241,7 @@ def test_a_formula_is_refused_with_row_and_column(staff_client, village, upload_
     rows[1][0] = '=CONCATENATE("扎","西")'
     with database_unchanged():
         response = _post(staff_client, upload_url, workbook_bytes(rows))
-    assert _errors(response) == ["第 3 行 姓名 列是公式，请复制后“粘贴为数值”再上传。"]
+    assert errors_shown(response) == ["第 3 行 姓名 列是公式，请复制后“粘贴为数值”再上传。"]
 
 
 def test_every_bad_row_is_listed_at_once(staff_client, village, upload_url):
@@ -255,7 +250,7 @@ def test_every_bad_row_is_listed_at_once(staff_client, village, upload_url):
     rows[5][VILLAGE_COLUMN] = "不存在村"
     rows[8][1] = "女"
     response = _post(staff_client, upload_url, workbook_bytes(rows))
-    assert [error.split("：")[0] for error in _errors(response)] == [
+    assert [error.split("：")[0] for error in errors_shown(response)] == [
         "第 4 行 身份证号码",
         "第 7 行 户籍所在村",
         "第 10 行 身份证号码",

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-from html import unescape
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook
 
 from cadres.models import Post
 from imports.models import ImportBatch
 from tests.cadres.factories import PersonFactory
 from tests.helpers import database_unchanged
-from tests.imports.roster import upload
+from tests.imports.roster import errors_shown, upload, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +23,7 @@ BORN = dt.date(1980, 1, 1)
 
 
 def _book(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "两委任职"
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _errors(response) -> list[str]:
-    block = re.search(r'<ul class="error import-error-list"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
-    return [unescape(item) for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)] if block else []
+    return workbook_bytes(rows, headers=HEADERS, title="两委任职")
 
 
 @pytest.fixture
@@ -67,7 +51,7 @@ def test_posts_are_checked_then_imported_and_attributed(staff, staff_client, vil
         ],
     ]
     response = staff_client.post(URL, {"file": upload(_book(rows))})
-    assert response.status_code == 302, _errors(response)
+    assert response.status_code == 302, errors_shown(response)
     assert Post.objects.count() == 0, "the check runs post_create in a rolled-back dry run"
     batch = ImportBatch.objects.get()
     assert (batch.created, batch.unchanged) == (2, 0)
@@ -98,7 +82,9 @@ def test_a_second_secretary_in_the_file_gets_the_services_overlap_message(staff_
     with database_unchanged():
         response = staff_client.post(URL, {"file": upload(_book(rows))})
     assert response.status_code == 400
-    assert _errors(response) == [f"第 3 行 职务：{village.name}在该期间已有书记（扎西），请先为其办理离任。"]
+    assert errors_shown(response) == [
+        f"第 3 行 职务：{village.name}在该期间已有书记（扎西），请先为其办理离任。"
+    ]
 
 
 def test_unknown_numbers_and_wrong_names_are_row_errors(staff_client, village, people, other_village):
@@ -118,7 +104,7 @@ def test_unknown_numbers_and_wrong_names_are_row_errors(staff_client, village, p
     ]
     with database_unchanged():
         response = staff_client.post(URL, {"file": upload(_book(rows))})
-    assert _errors(response) == [
+    assert errors_shown(response) == [
         "第 3 行 身份证号码：该身份证号码登记的姓名是卓玛，与表中的“拉姆”不同。",
         "第 4 行 身份证号码：本乡镇没有登记这个身份证号码的人员，请先导入或登记人员。",
         "第 5 行 身份证号码：身份证号码的校验码（第18位）不正确，请核对。",

@@ -3,20 +3,15 @@ report_create) per row, all rows or none, idempotent re-import."""
 
 from __future__ import annotations
 
-import io
-import re
-from html import unescape
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from imports.models import ImportBatch
 from supervision.models import Report
 from tests.factories import VillageFactory
 from tests.helpers import database_unchanged
-from tests.imports.roster import upload
+from tests.imports.roster import errors_shown, upload, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -35,20 +30,7 @@ URL = "/imports/reports/upload/"
 
 
 def _book(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "月度监督报告"
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _errors(response) -> list[str]:
-    block = re.search(r'<ul class="error import-error-list"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
-    return [unescape(item) for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)] if block else []
+    return workbook_bytes(rows, headers=HEADERS, title="月度监督报告")
 
 
 def _this_month():
@@ -66,7 +48,7 @@ def test_reports_are_imported_as_drafts_and_reimporting_changes_nothing(
         [second.name, year, month, "", "账目清楚。", "", "", "", "总体良好。"],
     ]
     response = staff_client.post(URL, {"file": upload(_book(rows))})
-    assert response.status_code == 302, _errors(response)
+    assert response.status_code == 302, errors_shown(response)
     assert Report.objects.count() == 0, "the check is a rolled-back dry run"
     batch = ImportBatch.objects.get()
     staff_client.post(reverse("imports:batch", args=[batch.public_id]), {"confirmed": "1"})
@@ -92,7 +74,7 @@ def test_report_rows_are_refused_with_the_forms_messages(staff_client, village, 
     ]
     with database_unchanged():
         response = staff_client.post(URL, {"file": upload(_book(rows))})
-    errors = _errors(response)
+    errors = errors_shown(response)
     assert errors[0] == "第 3 行 村（社区）：与第 2 行是同一个村同一个月的报告。"
     assert errors[1].startswith(f"第 4 行 年度/月份：不能为尚未开始的期次填报：{future_year}年1月")
     assert errors[2] == "第 5 行 年度/月份：年度应为4位数字，月份应为1至12。"
@@ -111,4 +93,4 @@ def test_a_report_already_there_with_other_texts_is_the_forms_exists_message(sta
     response = staff_client.post(
         URL, {"file": upload(_book([[village.name, year, month, "新内容。", "", "", "", "", ""]]))}
     )
-    assert _errors(response) == [f"第 2 行 年度/月份：该村{year}年{month}月的月报已存在。"]
+    assert errors_shown(response) == [f"第 2 行 年度/月份：该村{year}年{month}月的月报已存在。"]
