@@ -31,9 +31,11 @@ from governance.hooks import render_panels
 from governance.listing import filtered_list
 from governance.permissions import editor_required
 from governance.preview import dry_run
+from governance.roles import sees_everything
 from governance.scoping import get_visible_or_404
 from governance.versioning import StaleRecord, form_status, show_stale
 from villages.models import PartyBranch
+from villages.selectors import counties_visible_to
 
 
 def _save(form, call, *, stale_url: str = ""):
@@ -191,29 +193,61 @@ def summary(request):
     """/branches/summary/: branches by kind per owner township, and the village branches whose
     committees break the rules; every figure links to the filtered register."""
     today = timezone.localdate()
-    townships = list(summary_by_township(request.user, on=today))
-    flagged = flagged_by_township(request.user, on=today)
+    # An admin across a province (3,000 townships) first sees the counties; a county's name opens
+    # its townships (``?county=``). One county's officials and staff see their townships as ever.
+    counties = counties_visible_to(request.user)
+    admin_levels = sees_everything(request.user) and counties.count() > 1
+    county = None
+    if admin_levels and request.GET.get("county"):
+        county = get_visible_or_404(counties, code=request.GET["county"])
     kinds = PartyBranch.Kind.choices
-    rows = []
+    by_county = admin_levels and county is None
+    # Plain rows, not model instances: an admin's province has 3,111 townships to add up.
+    townships = summary_by_township(request.user, on=today, county=county).values(
+        "pk",
+        "code",
+        "name",
+        "county_id",
+        "county__code",
+        "county__name",
+        "total",
+        *[f"kind_{v}" for v, _l in kinds],
+    )
+    flagged = flagged_by_township(request.user, on=today, county=county)
+    by_unit: dict[int, dict] = {}
     totals = {value: 0 for value, _label in kinds}
     total_all = total_flagged = 0
     for township in townships:
-        counts = [(value, getattr(township, f"kind_{value}")) for value, _label in kinds]
-        for value, n in counts:
-            totals[value] += n
-        total_all += township.total
-        total_flagged += flagged.get(township.pk, 0)
-        rows.append(
-            {
-                "township": township,
-                "counts": counts,
-                "total": township.total,
-                "flagged": flagged.get(township.pk, 0),
+        if by_county:
+            unit = {
+                "pk": township["county_id"],
+                "code": township["county__code"],
+                "name": township["county__name"],
             }
+        else:
+            unit = {"pk": township["pk"], "code": township["code"], "name": township["name"]}
+        row = by_unit.setdefault(
+            unit["pk"], {"unit": unit, "counts": dict.fromkeys(totals, 0), "total": 0, "flagged": 0}
         )
+        for value, _label in kinds:
+            n = township[f"kind_{value}"]
+            row["counts"][value] += n
+            totals[value] += n
+        row["total"] += township["total"]
+        row["flagged"] += flagged.get(township["pk"], 0)
+        total_all += township["total"]
+        total_flagged += flagged.get(township["pk"], 0)
+    rows = sorted(by_unit.values(), key=lambda row: row["unit"]["code"])
+    for row in rows:
+        row["counts"] = list(row["counts"].items())
     context = {
         "kinds": kinds,
         "rows": rows,
+        "level": "county" if by_county else "township",
+        "county": county,
+        "unit_param": "county" if by_county else "township",
+        # The footer's figures: the chosen county's (``county=``) or everything the user reads.
+        "scope_query": f"county={county.code}&" if county else "",
         "totals": [(value, totals[value]) for value, _label in kinds],
         "total_all": total_all,
         "total_flagged": total_flagged,

@@ -198,6 +198,21 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["village", "end_date"], name="post_village_end"),
             models.Index(fields=["person", "end_date"], name="post_person_end"),
+            # A branch's committee counts (per village and committee, on a day) read the index only.
+            models.Index(
+                fields=["village", "committee"],
+                include=["position", "start_date", "end_date", "id"],
+                name="post_village_committee",
+            ),
+            # Who must be trained (training coverage): the secretaries' and directors' posts alone.
+            models.Index(
+                fields=["village"],
+                include=["person", "start_date", "end_date"],
+                condition=Q(position__in=["secretary", "director"]),
+                name="post_covered_village",
+            ),
+            # Terms ending soon (every home page): the open posts by the end of their term.
+            models.Index(fields=["term_end"], condition=Q(end_date__isnull=True), name="post_open_term_end"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -299,6 +314,16 @@ class Evaluation(models.Model):
         verbose_name = _("两述一评")
         verbose_name_plural = _("两述一评")
         ordering = ["-year", "village__code", "person__name"]
+        indexes = [
+            # The list's order starts with the year: read a year's rows in order, not all of them.
+            models.Index(fields=["year", "village"], name="evaluation_year_village"),
+            # The two-years-不称职 flag reads only the 不称职 rows (about 1%).
+            models.Index(
+                fields=["person", "year"],
+                condition=Q(performance="incompetent"),
+                name="evaluation_incompetent",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "year"],

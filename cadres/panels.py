@@ -18,6 +18,7 @@ from cadres.selectors import (
     village_compliance,
 )
 from governance.roles import Role, may_write_for
+from villages.selectors import villages_visible_to
 
 
 def village_panel(*, village, user):
@@ -138,7 +139,10 @@ def home_panel(*, user):
     if not user.is_authenticated:
         return None
     today = timezone.localdate()
-    _townships, total = compliance_totals(compliance_for(user, year=today.year), year=today.year)
+    # Only the totals: the villages in scope are enough (compliance_for's per-village quota
+    # annotations would cost a query of the counties' quotas for nothing).
+    villages = villages_visible_to(user).filter(valid_to__isnull=True)
+    _townships, total = compliance_totals(villages, year=today.year)
     context = {
         "order": 40,  # terms ending come after reports and decision steps (governance/hooks.py)
         "year": today.year,

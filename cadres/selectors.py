@@ -266,6 +266,7 @@ counted AS (
     FROM judged GROUP BY township_id
 )
 SELECT t.code AS township__code, t.name AS township__name, c.name AS township__county__name,
+       c.code AS township__county__code,
        k.villages, k.reserves, k.backgrounds, k.met, k.too_few, k.too_many, k.background_missed
 FROM counted k JOIN villages_township t ON t.id = k.township_id JOIN villages_county c ON c.id = t.county_id
 ORDER BY t.code

@@ -54,7 +54,7 @@ from governance.hooks import render_panels
 from governance.listing import filtered_list, list_context, render_list
 from governance.permissions import editor_required
 from governance.preview import dry_run
-from governance.roles import can_edit_records
+from governance.roles import can_edit_records, sees_everything
 from governance.scoping import get_visible_or_404
 from governance.versioning import StaleRecord, form_status, show_stale
 from villages.selectors import villages_visible_to
@@ -418,6 +418,20 @@ def _county_id(user):
     return user.township.county_id if user.township_id else user.county_id
 
 
+def _by_county(townships: list[dict]) -> list[dict]:
+    """The township rows of ``compliance_totals`` added up per county (each village is in one
+    township, so the sums are the county's), in county code order."""
+    counties: dict[str, dict] = {}
+    for row in townships:
+        county = counties.setdefault(
+            row["township__county__code"],
+            {"code": row["township__county__code"], "name": row["township__county__name"]},
+        )
+        for key in ("villages", "reserves", "backgrounds", "met", "too_few", "too_many", "background_missed"):
+            county[key] = county.get(key, 0) + (row[key] or 0)
+    return [counties[code] for code in sorted(counties)]
+
+
 @require_safe
 @login_required
 def compliance(request):
@@ -441,11 +455,21 @@ def compliance(request):
     if exported is not None:
         return exported
     townships, total = compliance_totals(villages, year=year)
+    # An admin across a province sees a row per county (3,000 township rows are unreadable and
+    # cost the page its time budget); a county's name opens its townships (``?county=``).
+    chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
+    county_level = (
+        sees_everything(request.user)
+        and not chosen.get("county")
+        and not chosen.get("township")
+        and len({row["township__county__code"] for row in townships}) > 1
+    )
     context = {
         **list_context(request, filterset=filterset, objects=villages, per_page=COMPLIANCE_PAGE_SIZE),
         "year": year if year_ok else None,
         "quota": quota,
-        "townships": townships,
+        "townships": _by_county(townships) if county_level else townships,
+        "county_level": county_level,
         "total": total,
         "labels": ComplianceStatus.LABELS,
     }

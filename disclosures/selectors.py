@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from disclosures.models import Disclosure, DisclosureCorrection, FinanceLine
 from governance.periods import QUARTER, Period
 from governance.scoping import scope
-from villages.models import Township, Village
+from villages.models import County, Township, Village
 from villages.selectors import townships_visible_to, villages_visible_to
 
 PUBLIC_LIMIT = 60  # the newest disclosures a village's board section lists
@@ -94,12 +94,21 @@ def _disclosed_exists(period: Period, category: str):
     return Exists(Disclosure.objects.filter(disclosed_in(period, category), village=OuterRef("pk")))
 
 
-def missing_villages(user, *, period: Period, category: str = "", township: Township | None = None):
-    """Current villages in scope (of ``township`` when given) with no disclosure in ``period``:
-    one query."""
+def missing_villages(
+    user,
+    *,
+    period: Period,
+    category: str = "",
+    township: Township | None = None,
+    county: County | None = None,
+):
+    """Current villages in scope (of ``township``, or of ``county``, when given) with no disclosure
+    in ``period``: one query."""
     villages = villages_visible_to(user).filter(valid_to__isnull=True)
     if township is not None:
         villages = villages.filter(township=township)
+    if county is not None:
+        villages = villages.filter(township__county=county)
     return villages.filter(~_disclosed_exists(period, category)).order_by("township__code", "code")
 
 
@@ -109,6 +118,11 @@ class Coverage:
     villages: int = 0
     disclosed: int = 0
     extra: dict = field(default_factory=dict)
+
+    @property
+    def unit(self):
+        """The township (or, in ``coverage_by_county``, the county) counted."""
+        return self.township
 
     @property
     def missing(self) -> int:
@@ -123,25 +137,54 @@ class Coverage:
         return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def coverage_by_township(user, *, period: Period, category: str = "") -> list[Coverage]:
-    """Per current township in scope: current villages and how many of them disclosed in
-    ``period`` (of ``category``): two queries."""
+def coverage_by_township(
+    user, *, period: Period, category: str = "", county: County | None = None
+) -> list[Coverage]:
+    """Per current township in scope (of ``county`` when given): current villages and how many of
+    them disclosed in ``period`` (of ``category``): two queries."""
+    current = townships_visible_to(user).filter(valid_to__isnull=True)
+    if county is not None:
+        current = current.filter(county=county)
     townships = list(
-        townships_visible_to(user)
-        .filter(valid_to__isnull=True)
-        .annotate(village_count=Count("villages", filter=Q(villages__valid_to__isnull=True)))
-        .order_by("county__code", "code")
+        current.annotate(village_count=Count("villages", filter=Q(villages__valid_to__isnull=True))).order_by(
+            "county__code", "code"
+        )
     )
     counts = dict(
-        Village.objects.filter(
-            township__in=townships_visible_to(user).filter(valid_to__isnull=True), valid_to__isnull=True
-        )
-        .filter(_disclosed_exists(period, category))
-        .order_by()
-        .values_list("township_id")
-        .annotate(n=Count("pk"))
+        _disclosed_villages(current, period, category).values_list("township_id").annotate(n=Count("pk"))
     )
     return [Coverage(t, t.village_count, counts.get(t.pk, 0)) for t in townships]
+
+
+def coverage_by_county(user, *, period: Period, category: str = "") -> list[Coverage]:
+    """``coverage_by_township`` added up per county (an admin's first level across a province; the
+    county stands in ``Coverage.township``): two queries."""
+    current = townships_visible_to(user).filter(valid_to__isnull=True)
+    counties = list(
+        County.objects.filter(pk__in=current.values("county_id"))
+        .annotate(
+            village_count=Count(
+                "townships__villages",
+                filter=Q(townships__valid_to__isnull=True, townships__villages__valid_to__isnull=True),
+            )
+        )
+        .order_by("code")
+    )
+    counts = dict(
+        _disclosed_villages(current, period, category)
+        .values_list("township__county_id")
+        .annotate(n=Count("pk"))
+    )
+    return [Coverage(c, c.village_count, counts.get(c.pk, 0)) for c in counties]
+
+
+def _disclosed_villages(townships: QuerySet[Township], period: Period, category: str) -> QuerySet[Village]:
+    """Current villages of ``townships`` that disclosed in ``period`` (of ``category``)."""
+    return (
+        Village.objects.filter(township__in=townships.order_by().values("pk"), valid_to__isnull=True)
+        .filter(_disclosed_exists(period, category))
+        .order_by()
+    )
 
 
 def visible_township(user, code: str) -> Township | None:

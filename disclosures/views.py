@@ -35,6 +35,7 @@ from governance.privacy import redact_personal
 from governance.roles import Role, can_edit_records, may_write_for, sees_everything
 from governance.scoping import get_visible_or_404
 from governance.versioning import form_status
+from villages.selectors import counties_visible_to
 
 COLUMNS = [
     Column(_lazy("乡镇（街道）"), lambda d: d.village.township.name),
@@ -316,29 +317,50 @@ def missing(request):
         township = selectors.visible_township(request.user, code)
         if township is None:
             raise Http404
-    villages = selectors.missing_villages(request.user, period=period, category=category, township=township)
-    name = "未公开村" + (f"-{township.name}" if township else "") + f"-{period.key}"
+    # Across a province an admin starts at the counties (``county_rows``); a county's name opens its
+    # townships (``?county=``), a township's count its villages. The export holds every village.
+    county = None
+    county_code = request.GET.get("county") or ""
+    if county_code and township is None and request.user.role != Role.TOWNSHIP_STAFF:
+        county = (
+            counties_visible_to(request.user).filter(code=county_code).first()
+            if _is_code(county_code)
+            else None
+        )
+        if county is None:
+            raise Http404
+    villages = selectors.missing_villages(
+        request.user, period=period, category=category, township=township, county=county
+    )
+    name = "未公开村" + (f"-{(township or county).name}" if township or county else "") + f"-{period.key}"
     exported = export_response(request, villages, columns=MISSING_COLUMNS, filename=name)
     if exported is not None:
         return exported
-    rows = []
-    if township is None:
-        rows = selectors.coverage_by_township(request.user, period=period, category=category)
+    rows, county_rows = [], []
+    if township is None and county is None and sees_everything(request.user):
+        county_rows = selectors.coverage_by_county(request.user, period=period, category=category)
+    if township is None and len(county_rows) <= 1:
+        county_rows = []
+        rows = selectors.coverage_by_township(request.user, period=period, category=category, county=county)
+    villages_wait = township is None and county is None and sees_everything(request.user)
     context = {
         "period": period,
         "category": category,
         "category_label": dict(Category.choices).get(category, ""),
         "categories": Category.choices,
         "township": township,
-        # Across a province (26,000 villages) the list waits for a township: the table above links
-        # each township's count to its villages, and the export holds every village.
-        "villages": [] if township is None and sees_everything(request.user) else list(villages),
-        "villages_wait": township is None and sees_everything(request.user),
+        "county": county,
+        # Across a province (26,000 villages) the list waits for a county or township: the tables
+        # above link each count to its villages, and the export holds every village.
+        "villages": [] if villages_wait else list(villages),
+        "villages_wait": villages_wait,
         "rows": rows,
+        "county_rows": county_rows,
         "quarters": [selectors.quarter_of(today).shifted(-k) for k in range(6)],
         "may_go_up": request.user.role != Role.TOWNSHIP_STAFF,
         "querystring": f"quarter={period.key}&category={category}"
-        + (f"&township={township.code}" if township else ""),
+        + (f"&township={township.code}" if township else "")
+        + (f"&county={county.code}" if county else ""),
         "may_edit": can_edit_records(request.user),
     }
     return render(request, "disclosures/missing.html", context)

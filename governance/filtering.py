@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -36,13 +36,17 @@ class QuickSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = []
         for group, options, _index in widget["optgroups"]:
-            rows = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((str(option["value"]), flatatt(option["attrs"]), option["label"]) for option in options),
+            # One escape per value rather than format_html per option (a third of the time again).
+            rows = "".join(
+                f'<option value="{escape(option["value"])}"'
+                f"{flatatt(option['attrs']) if option['attrs'] else ''}>"
+                f"{conditional_escape(option['label'])}</option>"
+                for option in options
             )
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, rows) if group else rows)
-        options = mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
+            parts.append(
+                f'<optgroup label="{conditional_escape(group)}">{rows}</optgroup>' if group else rows
+            )
+        options = mark_safe("".join(parts))  # noqa: S308 - every value and label escaped above
         attributes = flatatt(widget["attrs"])
         return format_html('<select name="{}"{}>{}</select>', widget["name"], attributes, options)
 

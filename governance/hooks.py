@@ -16,6 +16,11 @@ Each project app may set these attributes on its AppConfig (dotted paths or valu
   returning ``(template_name, context)`` or ``None`` for a section of ``/dashboard/``. The context's
   ``tables`` (a list of ``{"title", "headers", "rows"}``, the figures the section shows) become the
   sheets of ``/dashboard/?export=xlsx``. Rows worst first, coloured with ``governance.charts.level``.
+- ``province_panel``: ``"app.panels.province_panel"``, called as ``province_panel(user=, period=)``
+  for an admin whose deployment has several counties, on ``/dashboard/`` before a county is chosen:
+  ``(template_name, context)`` or ``None``, a figure per county (183 rows, not 3,000 townships),
+  each county linking to ``/dashboard/?county=<code>`` (that county's ``dashboard_panel`` sections,
+  computed for ``governance.scoping.county_reader``). ``tables`` as for ``dashboard_panel``.
 - ``home_panel``: ``"app.panels.home_panel"``, called as ``home_panel(user=)`` and returning
   ``(template_name, context)`` or ``None`` for a section of the home page. The context may hold
   ``order`` (an int, default 100): the home page shows panels by ascending ``order``, then in

@@ -7,7 +7,7 @@ Views never filter by jurisdiction themselves: they call an app's selector, whic
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -44,3 +44,15 @@ def get_visible_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
+
+
+def county_reader(user, county):
+    """The reader an admin's page about one county is computed for: an unsaved county official of
+    ``county``, so every app's selectors scope it exactly as they scope that county's officials.
+    Narrowing only (refused unless ``user`` already reads every county), and only for reading: it
+    is never saved nor logged in, and the request keeps the admin as its user."""
+    from governance.models import User
+
+    if not sees_everything(user):
+        raise PermissionDenied
+    return User(username=user.get_username(), role=Role.COUNTY_OFFICIAL, county=county, is_active=True)

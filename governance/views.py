@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,9 +20,10 @@ from governance import figures, review
 from governance.exports import export_sheets
 from governance.hooks import app_hooks_with_labels, render_panels
 from governance.middleware import conflict_response, database_unavailable_response, is_database_unavailable
-from governance.periods import BadPeriod, collected_month, parse_period, period_options
+from governance.periods import BadPeriod, collected_month, parse_period, period_select_options
 from governance.roles import Role, can_review, sees_everything
-from villages.selectors import overview_units, villages_visible_to
+from governance.scoping import county_reader
+from villages.selectors import counties_visible_to, overview_units, villages_visible_to
 
 
 @require_safe
@@ -115,59 +117,94 @@ def healthz(request):
 def dashboard(request):
     """County dashboard: each app's ``dashboard_panel`` for the user's jurisdiction and the period the
     URL names (``?period=2026-10`` / ``2026-Q3`` / ``2026``, default the month being collected); an
-    unknown period is a 400 with a sentence. ``?export=xlsx`` writes each table of the page as a sheet."""
+    unknown period is a 400 with a sentence. ``?export=xlsx`` writes each table of the page as a sheet.
+
+    An admin of a deployment with several counties first sees the province: each app's
+    ``province_panel`` (a figure per county) and the counties; ``?county=<code>`` opens one county's
+    dashboard, the same sections its officials see. A province's 3,000 townships in every panel cost
+    seconds and no reader can take them in (bench/README.md)."""
     today = timezone.localdate()
     raw = request.GET.get("period") or ""
     try:
         period = parse_period(raw) if raw else collected_month(today)
     except BadPeriod as bad:
         return render(request, "400.html", {"message": bad.message}, status=400)
+    reader, county, counties = _dashboard_reader(request)
+    province = county is None and len(counties) > 1
     if request.GET.get("export"):
-        panels = render_panels("dashboard_panel", user=request.user, period=period)
+        panels = render_panels("dashboard_panel", user=reader, period=period)
+        if province:
+            panels = render_panels("province_panel", user=reader, period=period) + panels
         tables = [table for _template, ctx in panels for table in ctx.get("tables", ())]
-        return export_sheets(request, tables, filename=f"{gettext('县级看板')}{period.key}")
+        name = f"{gettext('县级看板')}{county.name if county else ''}{period.key}"
+        return export_sheets(request, tables, filename=name)
+    query = {"county": county.code} if county else {}
     context = {
-        **_dashboard_figures(request, period),
+        **_dashboard_figures(request, reader, period, province=province),
         "period": period,
-        "period_options": period_options(today, period),
+        "period_options": period_select_options(today, period),
         "previous": period.shifted(-1),
         "next": period.shifted(1) if period.shifted(1).start <= today else None,
+        "county": county,
+        "counties": counties if len(counties) > 1 else [],
+        "province": province,
+        "county_query": urlencode(query),
     }
     return render(request, "dashboard.html", context)
 
 
-def _dashboard_figures(request, period) -> dict:
+def _dashboard_reader(request):
+    """``(reader, county, counties)``: whom the sections are computed for, the county an admin
+    opened (``?county=``, else None) and the counties an admin may open (empty for other roles,
+    whose ``?county=`` is ignored: their jurisdiction is their own). An unknown county is a 404."""
+    user = request.user
+    if not sees_everything(user):
+        return user, None, []
+    counties = list(
+        counties_visible_to(user).filter(valid_to__isnull=True).order_by("code").only("code", "name")
+    )
+    code = request.GET.get("county") or ""
+    if not code:
+        return user, None, counties
+    county = next((c for c in counties if c.code == code), None)
+    if county is None:
+        raise Http404
+    return county_reader(user, county), county, counties
+
+
+def _dashboard_figures(request, reader, period, *, province: bool) -> dict:
     """The dashboard's sections as HTML, each computed again only after a committed write to the
     apps it reads (governance/figures.py): a clerk's report recomputes the supervision section, the
     others come from the cache. The key holds what the figures depend on besides the records: the
     jurisdiction, the period, the language and the minute (a deadline passing changes a figure
     without any write)."""
-    user = request.user
     scope = (
-        user.role,
-        user.county_id,
-        user.township_id,
-        sees_everything(user),
+        reader.role,
+        reader.county_id,
+        reader.township_id,
+        sees_everything(reader),
+        province,
         period.key,
         get_language(),
         timezone.localtime().strftime("%Y-%m-%d %H:%M"),
     )
     known = figures.numbers_for(request)
     sections = []
-    for label, hook in app_hooks_with_labels("dashboard_panel"):
+    hook_name = "province_panel" if province else "dashboard_panel"
+    for label, hook in app_hooks_with_labels(hook_name):
 
         def compute(hook=hook) -> str:
-            panel = hook(user=user, period=period)
+            panel = hook(user=reader, period=period)
             if panel is None:
                 return ""
             template, ctx = panel
             return render_to_string(template, {"panel": ctx}, request=request)
 
         reads = figures.depends_on(label)
-        sections.append(figures.cached(("dashboard", label, *scope), compute, reads=reads, known=known))
+        sections.append(figures.cached((hook_name, label, *scope), compute, reads=reads, known=known))
 
     def units_table() -> str:
-        level, units = overview_units(user)
+        level, units = overview_units(reader)
         units = list(units)
         return render_to_string(
             "includes/units_table.html",

@@ -24,7 +24,7 @@ from governance.listing import filtered_list
 from governance.permissions import EDIT_DENIED, editor_required
 from governance.preview import dry_run
 from governance.privacy import redact_personal
-from governance.roles import can_edit_records, may_write_for
+from governance.roles import can_edit_records, may_write_for, sees_everything
 from governance.scoping import get_visible_or_404
 from governance.versioning import form_status
 from mediation import selectors, services
@@ -406,7 +406,17 @@ def summary(request):
     if year is None:
         context = {"bad_year": True, "years": sorted({*years, this_year}, reverse=True)}
         return render(request, "mediation/summary.html", context, status=400)
-    rows, totals = selectors.summary_by_township(request.user, year=year)
+    # Across a province (3,000 townships) the page lists the counties; a county's name opens its
+    # townships (``?county=``). The export holds every row.
+    county = request.GET.get("county") or ""
+    first_level = sees_everything(request.user) and not request.GET.get("export")
+    totals = selectors.summary_by_county(request.user, year=year) if first_level else None
+    many_counties = totals is not None and len(totals) > 1
+    if many_counties:
+        chosen = next((row.unit for row in totals if row.unit.code == county), None)
+        rows = selectors.summary_by_township(request.user, year=year, county=chosen)[0] if chosen else []
+    else:
+        rows, totals = selectors.summary_by_township(request.user, year=year)
     columns = [
         Column(_lazy("单位"), lambda r: r.unit.name),
         Column(_lazy("受理"), lambda r: r.total),
@@ -422,12 +432,6 @@ def summary(request):
     exported = export_response(request, [*rows, *totals], columns=columns, filename=f"矛盾纠纷统计-{year}")
     if exported is not None:
         return exported
-    # Across a province (3,000 townships) the page lists the counties; a county's name opens its
-    # townships (``?county=``). The export holds every row.
-    county = request.GET.get("county") or ""
-    many_counties = len(totals) > 1
-    if many_counties:
-        rows = [row for row in rows if county and row.county.code == county]
     context = {
         "year": year,
         "years": sorted({*years, this_year, year}, reverse=True),

@@ -305,22 +305,28 @@ class RankingRow:
     rank: int = 0
 
     @property
+    def unit(self):
+        """The township ranked (a county in ``county_ranking``)."""
+        return self.township
+
+    @property
     def change(self) -> Decimal | None:
         if self.mean is None or self.previous_mean is None:
             return None
         return self.mean - self.previous_mean
 
 
-def township_ranking(user, *, year: int) -> list[RankingRow]:
-    """Current townships in scope ranked by the mean total of their **confirmed** reviews of
-    ``year`` (highest first; townships without one last), with the previous year's mean and the
-    change: one query."""
+def township_ranking(user, *, year: int, county=None) -> list[RankingRow]:
+    """Current townships in scope (of ``county`` when given) ranked by the mean total of their
+    **confirmed** reviews of ``year`` (highest first; townships without one last), with the
+    previous year's mean and the change: one query."""
     confirmed = Q(branches__standard_reviews__state=Review.State.CONFIRMED)
     this_year = confirmed & Q(branches__standard_reviews__year=year)
     last_year = confirmed & Q(branches__standard_reviews__year=year - 1)
     townships = (
         townships_visible_to(user)
         .filter(valid_to__isnull=True)
+        .filter(**({"county": county} if county is not None else {}))
         .select_related("county")  # the admin's export names each township's county
         .annotate(
             n=Count("branches__standard_reviews", filter=this_year),
@@ -331,6 +337,49 @@ def township_ranking(user, *, year: int) -> list[RankingRow]:
         .order_by("county__code", "code")
     )
     rows = [RankingRow(t, t.n, _mean(t.mean), t.previous_n, _mean(t.previous_mean)) for t in townships]
+    return _ranked(rows)
+
+
+def county_ranking(user, *, year: int) -> list[RankingRow]:
+    """The counties of the current townships in scope ranked as ``township_ranking`` ranks
+    townships: the mean total of the confirmed reviews of ``year`` of their current townships'
+    branches (an admin's first level across a province): two queries."""
+    townships = townships_visible_to(user).filter(valid_to__isnull=True)
+    reviews = Review.objects.filter(
+        state=Review.State.CONFIRMED,
+        year__in=[year, year - 1],
+        branch__township__in=townships.values("pk"),
+    )
+    figures = {
+        row["branch__township__county_id"]: row
+        for row in reviews.order_by()
+        .values("branch__township__county_id")
+        .annotate(
+            n=Count("pk", filter=Q(year=year)),
+            mean=Avg("total", filter=Q(year=year)),
+            previous_n=Count("pk", filter=Q(year=year - 1)),
+            previous_mean=Avg("total", filter=Q(year=year - 1)),
+        )
+    }
+    from villages.models import County
+
+    rows = []
+    for county in County.objects.filter(pk__in=townships.values("county_id")).order_by("code"):
+        found = figures.get(county.pk, {})
+        rows.append(
+            RankingRow(
+                county,
+                found.get("n", 0),
+                _mean(found.get("mean")),
+                found.get("previous_n", 0),
+                _mean(found.get("previous_mean")),
+            )
+        )
+    return _ranked(rows)
+
+
+def _ranked(rows: list[RankingRow]) -> list[RankingRow]:
+    """Highest mean first (units without one last, by code), numbered 1, 2, …"""
     rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.township.code))
     rank = 0
     for row in rows:

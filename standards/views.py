@@ -644,10 +644,22 @@ def ranking(request):
     if year is None:
         context = {"bad_year": True, "year": raw, "years": selectors.review_years(request.user)}
         return render(request, "standards/ranking.html", context, status=400)
-    rows = selectors.township_ranking(request.user, year=year)
+    # An admin across a province ranks the counties first; a county's name opens the ranking of its
+    # townships (``?county=``). One county's officials and staff see their townships as ever.
+    counties = counties_visible_to(request.user)
+    admin_levels = request.user.role == Role.ADMIN and counties.count() > 1
+    county = None
+    if admin_levels and request.GET.get("county"):
+        county = get_visible_or_404(counties, code=request.GET["county"])
+    if admin_levels and county is None:
+        rows = selectors.county_ranking(request.user, year=year)
+    else:
+        rows = selectors.township_ranking(request.user, year=year, county=county)
     context = {
         "year": year,
         "rows": rows,
+        "level": "county" if admin_levels and county is None else "township",
+        "county": county,
         "area_means": selectors.area_means(request.user, year=year),
         "years": sorted({*selectors.review_years(request.user), this_year, year}, reverse=True),
     }

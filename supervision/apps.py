@@ -11,6 +11,7 @@ class SupervisionConfig(AppConfig):
     village_panel = "supervision.panels.village_panel"
     home_panel = "supervision.panels.home_panel"
     dashboard_panel = "supervision.panels.dashboard_panel"
+    province_panel = "supervision.panels.province_panel"
     settings_panel = "supervision.policy_panel.settings_panel"
     review_items = "supervision.panels.review_items"
     review_count = "supervision.panels.review_count"

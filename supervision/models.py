@@ -174,7 +174,11 @@ class ReportingPeriod(models.Model):
                 violation_error_message=_("截止日期应晚于期末，锁定日期不能早于截止日期。"),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "start"], name="period_kind_start")]
+        indexes = [
+            models.Index(fields=["kind", "start"], name="period_kind_start"),
+            # The report list's order (latest period first): its top page is read period by period.
+            models.Index(fields=["-end", "kind"], name="period_end_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -466,6 +470,12 @@ class Report(Versioned):  # optimistic concurrency: see governance.versioning
             ),
             models.Index(fields=["township", "period"], name="report_township_period"),
             models.Index(fields=["status", "period"], name="report_status_period"),
+            # The reports never submitted (drafts): with ReportTally's submitted ones, the list's count.
+            models.Index(
+                fields=["township"],
+                condition=Q(first_submitted_at__isnull=True),
+                name="report_never_submitted",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,6 +179,90 @@ def dashboard_panel(*, user, period=None):
         "tables": tables,
     }
     return ("supervision/_dashboard_panel.html", context)
+
+
+@dataclass
+class CountyFigures:
+    """A county's row of an admin's province dashboard (its townships' figures summed)."""
+
+    county: object
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    href: str = ""
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def completeness(self):
+        return selectors.rate(self.submitted, self.expected)
+
+    @property
+    def timeliness(self):
+        return selectors.rate(self.on_time, self.expected)
+
+
+def province_panel(*, user, period=None):
+    """An admin's province before a county is chosen: completeness and timeliness per county for the
+    period, worst first and coloured, each county opening its own dashboard (the townships' tally
+    rows summed: two queries)."""
+    from governance.charts import level, percent_chart, rank_rows
+    from governance.periods import collected_month
+
+    period = period or collected_month(timezone.localdate())
+    reporting = selectors.dashboard_period(period)
+    counties = [CountyFigures(**row) for row in selectors.completeness_by_county(user=user, period=reporting)]
+    total = {f: sum(getattr(r, f) for r in counties) for f in ("expected", "submitted", "on_time")}
+    total["completeness"] = selectors.rate(total["submitted"], total["expected"])
+    total["timeliness"] = selectors.rate(total["on_time"], total["expected"])
+    base = reverse("dashboard")
+
+    def link(row):
+        row.href = f"{base}?{urlencode({'county': row.county.code, 'period': period.key})}"
+
+    rows, shown = rank_rows(
+        counties,
+        key=lambda r: r.completeness,
+        name=lambda r: r.county.code,
+        many_counties=True,
+        link=link,
+    )
+    for row in rows:
+        row.level = level(row.completeness)
+        row.timeliness_level = level(row.timeliness)
+        if not row.href:
+            link(row)
+    total["missing"] = total["expected"] - total["submitted"]
+    total["level"] = level(total["completeness"])
+    total["timeliness_level"] = level(total["timeliness"])
+    chart = percent_chart(
+        _("各县（市）报告完整率（%(period)s）") % {"period": reporting.label},
+        shown,
+        label=lambda r: r.county.name,
+        value=lambda r: r.completeness,
+        href=lambda r: r.href,
+        css=lambda r: r.level,
+    )
+    table = {
+        "title": _("各县（市）完整率与及时率"),
+        "headers": [
+            _("县（市）"),
+            _("应报"),
+            _("已报"),
+            _("未报"),
+            _("完整率（%）"),
+            _("按时"),
+            _("及时率（%）"),
+        ],
+        "rows": [
+            [r.county.name, r.expected, r.submitted, r.missing, r.completeness, r.on_time, r.timeliness]
+            for r in rows
+        ],
+    }
+    context = {"period": reporting, "rows": rows, "total": total, "chart": chart, "tables": [table]}
+    return ("supervision/_province_panel.html", context)
 
 
 def _report_item(report) -> ReviewItem:

@@ -19,7 +19,7 @@ from governance.exports import Column
 from governance.history import history_entries
 from governance.listing import filtered_list
 from governance.permissions import editor_required, reviewer_required
-from governance.roles import can_edit_records, can_review
+from governance.roles import can_edit_records, can_review, sees_everything
 from governance.scoping import get_visible_or_404
 from governance.versioning import StaleRecord, form_status, show_stale
 from supervision import rules, selectors, services
@@ -36,7 +36,7 @@ from supervision.forms import (
 )
 from supervision.models import Kind, ReportingPeriod
 from supervision.widgets import PeriodSelect
-from villages.selectors import townships_visible_to, villages_visible_to
+from villages.selectors import counties_visible_to, townships_visible_to, villages_visible_to
 
 REPORT_COLUMNS = [
     Column(_lazy("乡镇（街道）"), lambda r: r.township.name),
@@ -60,11 +60,15 @@ def _report(request, public_id):
 @require_safe
 @login_required
 def index(request):
+    reports = selectors.reports_visible_to(request.user).order_by(
+        "-period__end", "period__kind", "village__code"
+    )
+    if not any(request.GET.get(name) for name in ReportFilter.base_filters):
+        # The whole list (a province: 2 million reports) is counted from the tallies.
+        reports = selectors.counted_by_tally(reports, request.user)
     return filtered_list(
         request,
-        queryset=selectors.reports_visible_to(request.user).order_by(
-            "-period__end", "period__kind", "village__code"
-        ),
+        queryset=reports,
         filterset_class=ReportFilter,
         columns=REPORT_COLUMNS,
         filename="监督报告",
@@ -547,10 +551,27 @@ def completeness(request):
         picker = PeriodSelect().render("period", "", {"id": "id_period"})
         context = {"bad_period": True, "period_picker": picker}
         return render(request, "supervision/completeness.html", context, status=400)
-    rows, total = selectors.completeness_table(user=request.user, period=period)
+    # Across a province an admin starts at the counties; a county's name opens its townships
+    # (``?county=``). A county official (or an admin of one county) sees the townships at once.
+    code = request.GET.get("county") or ""
+    county = None
+    if code:
+        county = counties_visible_to(request.user).filter(code=code).first() if code.isdigit() else None
+        if county is None:
+            raise Http404
+    county_rows = []
+    if county is None and sees_everything(request.user):
+        county_rows, total = selectors.completeness_county_table(user=request.user, period=period)
+    if len(county_rows) > 1:
+        rows = []
+    else:
+        county_rows = []
+        rows, total = selectors.completeness_table(user=request.user, period=period, county=county)
     context = {
         "period": period,
         "rows": rows,
+        "county_rows": county_rows,
+        "county": county,
         "total": total,
         "neighbours": selectors.period_neighbours(period, today),
         "period_picker": PeriodSelect().render("period", period.key, {"id": "id_period"}),

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cadres.forms import PersonChoiceField, with_current_posts
+from cadres.forms import PersonChoiceField, person_choice_label, with_current_posts
 from governance.fields import DateField
 from governance.versioning import VersionedForm
 from training.models import MAX_HOURS, MIN_HOURS, AttendanceStatus, Audience
@@ -47,6 +51,52 @@ class ClassForm(VersionedForm):
 STATUS_CHOICES = [("", _("未登记")), *AttendanceStatus.choices]
 
 
+class InlineRadios(forms.RadioSelect):
+    """The radios of one attendance row, each in its label, written in Python: a county class lists
+    some 300 people, and Django's template per radio cost a third of a second (as
+    ``governance.filtering.QuickSelect`` for long selects)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html_join(
+            "",
+            '<label for="{}"><input type="{}" name="{}" value="{}"{}> {}</label> ',
+            (
+                (option["attrs"].get("id", ""), option["type"], option["name"], option["value"])
+                + (flatatt(option["attrs"]), option["label"])
+                for _group, options, _index in widget["optgroups"]
+                for option in options
+            ),
+        )
+
+
+class InlineTextInput(forms.TextInput):
+    """A text box written in Python (the same markup as Django's template), for the 300 rows."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        value_attr = format_html(' value="{}"', shown) if shown is not None else ""
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            value_attr,
+            flatatt(widget["attrs"]),
+        )
+
+
+def _uuids(values) -> list[uuid.UUID]:
+    """The values that are UUIDs (a malformed one is the field's error, not a 500 here)."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
 class AttendanceForm(forms.Form):
     """Attendance of many people in one form: for each row of the class's list (expected audience
     and those already recorded) a status (参训 / 缺席 / 未登记) and a reason when absent, plus one
@@ -60,24 +110,34 @@ class AttendanceForm(forms.Form):
     )
     other_reason = forms.CharField(label=_("其他人员缺席原因"), max_length=200, required=False)
 
-    def __init__(self, *args, rows, people, **kwargs):
+    def __init__(self, *args, rows, people, shown=(), **kwargs):
+        """``people``: whom ``other_person`` accepts (the class's county); ``shown``: the people it
+        offers, those the page's name search found (a county has thousands of people: listing them
+        all cost a second, and no one scrolls 5,000 names)."""
         super().__init__(*args, **kwargs)
         self.rows = rows
-        self.fields["other_person"].queryset = with_current_posts(
-            people.order_by("home_village__code", "name")
-        )
-        self.fields["other_person"].help_text = _("名单以外的本县（市）人员，输入姓名查找。")
+        field = self.fields["other_person"]
+        field.queryset = people
+        offered = list(shown)
+        chosen = self.data.get("other_person") if self.is_bound else None
+        if chosen and all(str(person.public_id) != chosen for person in offered):
+            # A refused form keeps the person it was sent with on offer.
+            offered += with_current_posts(people.filter(public_id__in=_uuids([chosen])))
+        field.widget.choices = [("", field.empty_label)] + [
+            (str(person.public_id), person_choice_label(person)) for person in offered
+        ]
+        field.help_text = _("名单以外的本县（市）人员：先在本节上方按姓名查找，再从结果中选择。")
         for row in rows:
             key = row.person.public_id.hex
             attendance = row.attendance
             self.fields[f"status_{key}"] = forms.ChoiceField(
-                label=row.person.name, choices=STATUS_CHOICES, required=False, widget=forms.RadioSelect
+                label=row.person.name, choices=STATUS_CHOICES, required=False, widget=InlineRadios
             )
             self.fields[f"reason_{key}"] = forms.CharField(
                 label=_("缺席原因"),
                 max_length=200,
                 required=False,
-                widget=forms.TextInput(
+                widget=InlineTextInput(
                     attrs={"aria-label": _("%(name)s缺席原因") % {"name": row.person.name}}
                 ),
             )

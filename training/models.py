@@ -175,7 +175,16 @@ class Attendance(models.Model):
         verbose_name = _("培训出勤")
         verbose_name_plural = _("培训出勤")
         ordering = ["training_class", "person__name"]
-        indexes = [models.Index(fields=["person", "status"], name="attendance_person_status")]
+        indexes = [
+            models.Index(fields=["person", "status"], name="attendance_person_status"),
+            # Who attended a year's classes (coverage) and a class's counts: the index alone.
+            models.Index(
+                fields=["training_class"],
+                include=["person"],
+                condition=Q(status="attended"),
+                name="attendance_class_attended",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["training_class", "person"],

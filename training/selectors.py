@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -65,6 +65,26 @@ def classes_visible_to(user) -> QuerySet[TrainingClass]:
     return queryset.none()
 
 
+def with_attendance_counts(queryset: QuerySet[TrainingClass]) -> QuerySet[TrainingClass]:
+    """``attended_count`` and ``absent_count`` of each class, counted per class shown (a subquery on
+    the class's attendance) rather than by grouping every attendance of the province with the list
+    (its page count then reads the classes alone)."""
+
+    def counted(status):
+        rows = (
+            Attendance.objects.filter(training_class=OuterRef("pk"), status=status)
+            .order_by()
+            .values("training_class")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    return queryset.annotate(
+        attended_count=counted(AttendanceStatus.ATTENDED), absent_count=counted(AttendanceStatus.ABSENT)
+    )
+
+
 def may_write_class(user, *, county_id, township_id) -> bool:
     """County officials write their county's own classes, township staff their township's, admins
     every class (``governance.roles``)."""
@@ -88,23 +108,50 @@ def may_create_class(user) -> bool:
 # ---------------------------------------------------------------- people of a county
 
 
-def people_of_county_q(county_id) -> Q:
+def people_of_county(county_id) -> QuerySet[Person]:
     """A person belongs to a county through the village of any of their posts, stationings, reserve
     places or party memberships, or their registered (home) village: cadres scopes a person by the
-    home village, and first secretaries come from elsewhere, so both count."""
-    return (
-        Q(home_village__township__county_id=county_id)
-        | Q(Exists(Post.objects.filter(person=OuterRef("pk"), village__township__county_id=county_id)))
-        | Q(Exists(Stationing.objects.filter(person=OuterRef("pk"), village__township__county_id=county_id)))
-        | Q(
-            Exists(ReserveCadre.objects.filter(person=OuterRef("pk"), village__township__county_id=county_id))
-        )
-        | Q(Exists(Membership.objects.filter(person=OuterRef("pk"), branch__township__county_id=county_id)))
+    home village, and first secretaries come from elsewhere, so both count. Found from the county's
+    side (``_county_person_ids``), rather than testing the five links of every person of the
+    province (a million)."""
+    return Person.objects.filter(pk__in=_county_person_ids(county_id)).select_related(
+        "home_village__township"
     )
 
 
-def people_of_county(county_id) -> QuerySet[Person]:
-    return Person.objects.filter(people_of_county_q(county_id)).select_related("home_village__township")
+def _county_person_ids(county_id) -> QuerySet:
+    """The pks of the people of the county (``people_of_county``): a UNION of index ranges."""
+    in_county = {"village__township__county_id": county_id}
+    return (
+        Person.objects.filter(home_village__township__county_id=county_id)
+        .order_by()
+        .values("pk")
+        .union(
+            Post.objects.filter(**in_county).order_by().values("person_id"),
+            Stationing.objects.filter(**in_county).order_by().values("person_id"),
+            ReserveCadre.objects.filter(**in_county).order_by().values("person_id"),
+            Membership.objects.filter(branch__township__county_id=county_id).order_by().values("person_id"),
+        )
+    )
+
+
+# People a class page's name search lists (as many as the person picker's search).
+PEOPLE_FOUND_LIMIT = 20
+
+
+def people_of_county_named(county_id, text: str) -> list[Person]:
+    """The first ``PEOPLE_FOUND_LIMIT`` people of the county whose name contains ``text`` (a class
+    page's search for someone outside its list), with their current posts for the picker's label:
+    the county's person ids first, then the names among them (a name test on a million people
+    would read them all)."""
+    from cadres.forms import with_current_posts
+
+    text = text.replace("\x00", "").strip()[:60]
+    if not text:
+        return []
+    ids = [row["pk"] for row in _county_person_ids(county_id)]
+    people = Person.objects.filter(pk__in=ids, name__contains=text).select_related("home_village__township")
+    return list(with_current_posts(people.order_by("home_village__code", "name", "pk"))[:PEOPLE_FOUND_LIMIT])
 
 
 # ---------------------------------------------------------------- the expected audience of a class
@@ -216,11 +263,13 @@ def attended_q(year: int, person_ref: str = "pk") -> Exists:
     )
 
 
-def _coverage_counts(township_ids, *, year: int, day: dt.date) -> tuple[dict, dict]:
+def _coverage_counts(
+    township_ids, *, year: int, day: dt.date, per_township: bool = True
+) -> tuple[dict, dict]:
     """``{township pk: (to be trained, trained)}`` and the same per county pk, counted in SQL (one
     query): a person counts once per township and once per county however many posts they hold. A
     province has some 60,000 people to train: counting them in Python cost more than the rest of
-    the dashboard."""
+    the dashboard. ``per_township=False``: the counties' figures only (the township dict empty)."""
     from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
@@ -243,14 +292,24 @@ def _coverage_counts(township_ids, *, year: int, day: dt.date) -> tuple[dict, di
     except EmptyResultSet:
         return {}, {}
     sql = (
+        # Each person of the roster is looked up in the attendance (an index probe per person),
+        # rather than collecting every attendance of the year in the province first.
         f"WITH roster (township_id, person_id) AS ({roster_sql}), "
-        f"trained AS (SELECT DISTINCT person_id FROM ({attended_sql}) a) "
-        "SELECT 't', r.township_id, count(*), count(tr.person_id) FROM roster r "
-        "LEFT JOIN trained tr ON tr.person_id = r.person_id GROUP BY r.township_id "
-        "UNION ALL "
-        "SELECT 'c', tw.county_id, count(DISTINCT r.person_id), count(DISTINCT tr.person_id) "
-        "FROM roster r JOIN villages_township tw ON tw.id = r.township_id "
-        "LEFT JOIN trained tr ON tr.person_id = r.person_id GROUP BY tw.county_id"
+        "marked AS (SELECT r.township_id, r.person_id, "
+        f"EXISTS (SELECT 1 FROM ({attended_sql}) a WHERE a.person_id = r.person_id) AS trained "
+        "FROM roster r) "
+        + (
+            "SELECT 't', m.township_id, count(*), count(*) FILTER (WHERE m.trained) FROM marked m "
+            "GROUP BY m.township_id "
+            "UNION ALL "
+            if per_township
+            else ""
+        )
+        +
+        # A person once per county (``trained`` is the person's): hashed, not sorted.
+        "SELECT 'c', d.county_id, count(*), count(*) FILTER (WHERE d.trained) FROM ("
+        "SELECT DISTINCT tw.county_id, m.person_id, m.trained "
+        "FROM marked m JOIN villages_township tw ON tw.id = m.township_id) d GROUP BY d.county_id"
     )
     per_township, per_county = {}, {}
     with connection.cursor() as cursor:
@@ -280,14 +339,25 @@ class CoverageRow:
         return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def coverage(user, *, year: int, today: dt.date | None = None) -> tuple[list[CoverageRow], list[CoverageRow]]:
-    """Per current township in scope and per county (distinct people across its townships): three
-    queries."""
+def coverage(
+    user, *, year: int, today: dt.date | None = None, county=None, per_township: bool = True
+) -> tuple[list[CoverageRow], list[CoverageRow]]:
+    """Per current township in scope (of ``county`` when given) and per county (distinct people
+    across its townships): three queries. ``per_township=False``: the county rows alone (an admin's
+    first level across a province), two queries."""
     day = coverage_day(year, today)
-    townships = list(
-        townships_visible_to(user).filter(valid_to__isnull=True).order_by("county__code", "code")
-    )
-    ids = [t.pk for t in townships]
+    current = townships_visible_to(user).filter(valid_to__isnull=True)
+    if county is not None:
+        current = current.filter(county=county)
+    if not per_township:
+        counties = list(County.objects.filter(pk__in=current.values("county_id")).order_by("code"))
+        _none, per_county = _coverage_counts(
+            current.order_by().values("pk"), year=year, day=day, per_township=False
+        )
+        return [], [CoverageRow(c, c, *per_county.get(c.pk, (0, 0))) for c in counties]
+    townships = list(current.select_related("county").order_by("county__code", "code"))
+    # An admin's province: the townships as a subquery, not 3,000 ids for the planner to read.
+    ids = current.order_by().values("pk") if len(townships) > 500 else [t.pk for t in townships]
     per_township, per_county = _coverage_counts(ids, year=year, day=day)
     result = [
         CoverageRow(township, township.county, *per_township.get(township.pk, (0, 0)))
@@ -388,12 +458,17 @@ def village_coverage(
     posts = Post.objects.filter(active_on_q(day), village=village, person=OuterRef("pk"))
     stationed = Exists(Stationing.objects.filter(stationed_on_q(day), village=village, person=OuterRef("pk")))
     # Start from the village's few post holders (a province has a million people).
-    holders = Post.objects.filter(
-        active_on_q(day), village=village, position__in=[Position.SECRETARY, Position.DIRECTOR]
-    ).values("person_id")
-    sent = Stationing.objects.filter(stationed_on_q(day), village=village).values("person_id")
+    # One IN over a UNION: PostgreSQL reads "pk IN (a) OR pk IN (b)" by testing every person.
+    holders = (
+        Post.objects.filter(
+            active_on_q(day), village=village, position__in=[Position.SECRETARY, Position.DIRECTOR]
+        )
+        .order_by()
+        .values("person_id")
+    )
+    sent = Stationing.objects.filter(stationed_on_q(day), village=village).order_by().values("person_id")
     people = (
-        Person.objects.filter(Q(pk__in=holders) | Q(pk__in=sent))
+        Person.objects.filter(pk__in=holders.union(sent))
         .annotate(
             is_secretary=Exists(posts.filter(position=Position.SECRETARY)),
             is_director=Exists(posts.filter(position=Position.DIRECTOR)),

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,10 +85,7 @@ def _may_write(user, training_class) -> bool:
 @require_safe
 @login_required
 def class_list(request):
-    queryset = selectors.classes_visible_to(request.user).annotate(
-        attended_count=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ATTENDED)),
-        absent_count=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)),
-    )
+    queryset = selectors.with_attendance_counts(selectors.classes_visible_to(request.user))
     return filtered_list(
         request,
         queryset=queryset.order_by("-start_date", "title", "pk"),
@@ -178,15 +174,23 @@ def class_edit(request, public_id):
     )
 
 
-def _attendance_form(training_class, data=None):
+def _person_query(request) -> str:
+    """The class page's name search (``?q=``) for a person outside the list."""
+    return request.GET.get("q", "").replace("\x00", "").strip()[:60]
+
+
+def _attendance_form(request, training_class, data=None):
     rows = selectors.attendance_rows(training_class)
-    return AttendanceForm(data, rows=rows, people=selectors.people_of_county(training_class.county_id))
+    query = _person_query(request)
+    shown = selectors.people_of_county_named(training_class.county_id, query) if query else []
+    people = selectors.people_of_county(training_class.county_id)
+    return AttendanceForm(data, rows=rows, people=people, shown=shown)
 
 
 def _detail_page(request, training_class, *, form=None):
     may_write = _may_write(request.user, training_class)
     if form is None:
-        form = _attendance_form(training_class) if may_write else None
+        form = _attendance_form(request, training_class) if may_write else None
     rows = form.rows if form is not None else selectors.attendance_rows(training_class)
     attended = sum(1 for r in rows if r.attendance and r.attendance.status == AttendanceStatus.ATTENDED)
     absent = sum(1 for r in rows if r.attendance and r.attendance.status == AttendanceStatus.ABSENT)
@@ -198,6 +202,7 @@ def _detail_page(request, training_class, *, form=None):
         "attended": attended,
         "absent": absent,
         "history": history_entries(training_class),
+        "person_query": _person_query(request),
     }
     return render(request, "training/class_detail.html", context, status=form_status(form) if form else 200)
 
@@ -218,7 +223,7 @@ def class_attendance(request, public_id):
         return redirect("training:class_detail", public_id=training_class.public_id)
     if not _may_write(request.user, training_class):
         raise PermissionDenied(_(services.CLASS_NOT_YOURS))
-    form = _attendance_form(training_class, request.POST)
+    form = _attendance_form(request, training_class, request.POST)
     if form.is_valid():
         try:
             created, changed = services.attendance_record(
@@ -243,15 +248,26 @@ def class_attendance(request, public_id):
 @login_required
 def coverage(request):
     year = _year(request)
-    rows, totals = selectors.coverage(request.user, year=year)
+    # An admin across a province sees the counties first; a county's name opens its townships
+    # (``?county=``). One county's officials and staff see their townships as ever.
+    visible_counties = counties_visible_to(request.user)
+    admin_levels = sees_everything(request.user) and visible_counties.count() > 1
+    county = None
+    if admin_levels and request.GET.get("county"):
+        county = get_visible_or_404(visible_counties, code=request.GET["county"])
+    # The first level: the county rows alone (``totals``), each opening its townships.
+    per_township = not (admin_levels and county is None)
+    rows, totals = selectors.coverage(request.user, year=year, county=county, per_township=per_township)
     base = reverse("training:untrained")
     for row in [*rows, *totals]:
         code_key = "township" if isinstance(row.unit, Township) else "county"
         row.href = f"{base}?year={year}&{code_key}={row.unit.code}"
         row.level = level(row.percent, bad=COVERAGE_BAD_BELOW, warn=COVERAGE_WARN_BELOW)
     show_totals = request.user.role != Role.TOWNSHIP_STAFF
-    counties = list(counties_visible_to(request.user).order_by("code")) if show_totals else []
-    if sees_everything(request.user):
+    counties = list(visible_counties.order_by("code")) if show_totals else []
+    if county is not None:
+        counties = [county]
+    elif sees_everything(request.user):
         counties = counties[:30]
     targets = selectors.classes_against_target(request.user, year=year, counties=counties)
     context = {
@@ -260,6 +276,8 @@ def coverage(request):
         "totals": totals if show_totals else [],
         "targets": targets,
         "day": selectors.coverage_day(year),
+        "county_level": admin_levels and county is None,
+        "county": county,
         "may_set_target": can_review(request.user) or sees_everything(request.user),
     }
     return render(request, "training/coverage.html", context)
@@ -286,6 +304,13 @@ def untrained(request):
     )
     if exported is not None:
         return exported
+    if unit is None and sees_everything(request.user):
+        counties = list(counties_visible_to(request.user).filter(valid_to__isnull=True).order_by("code"))
+        if len(counties) > 1:
+            # A province's list (50,000 people ordered by village) waits for a county: sorting and
+            # counting them all cost the page its budget. The export above holds everyone.
+            context = {"year": year, "unit": None, "counties": counties}
+            return render(request, "training/untrained.html", context)
     page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -248,15 +248,49 @@ def test_a_township_user_sees_only_their_township(county_data, township):
     ]
 
 
-def test_the_admin_sees_every_county_with_a_county_column(admin_client_, county_data):
+def test_the_admin_of_several_counties_starts_at_the_counties_and_opens_one(
+    admin_client_, official_client, county_data, django_assert_max_num_queries
+):
     other = TownshipFactory(
         county=CountyFactory(code="513322000000", name="泸定县"), code="513322100000", name="泸桥镇"
     )
     VillageFactory(township=other)
-    panel = section(admin_client_.get(reverse("dashboard")).content.decode(), "监督报告完整率与及时率")
-    assert "<th>县（市）</th>" in panel
-    assert _cells(panel, "泸桥镇")[:3] == ["泸定县", "泸桥镇", "1"]
-    assert _cells(panel, "姑咱镇")[0] == "康定市"
+    with django_assert_max_num_queries(12):
+        page = admin_client_.get(reverse("dashboard")).content.decode()
+    assert "全省看板" in page
+    panel = section(page, "各县（市）监督报告完整率与及时率")
+    # Per county, worst first: 泸定县 1 village, none reported; 康定市 the fixture's 9 villages,
+    # 6 submitted (2 + 4), 5 on time (1 + 4): 66.7% and 55.6%.
+    assert panel.index(">泸定县<") < panel.index(">康定市<")
+    assert _cells(panel, "泸定县") == ["泸定县", "1", "0", "1", "0.0%", "0.0%"]
+    assert _cells(panel, "康定市") == ["康定市", "9", "6", "3", "66.7%", "55.6%"]
+    assert "姑咱镇" not in panel and "泸桥镇" not in panel
+    # The county's name opens its dashboard: the sections its officials see, its townships only.
+    href = unescape(re.search(r'<a href="([^"]+)">康定市</a>', panel).group(1))
+    assert href == "/dashboard/?county=513301000000&period=2025-03"
+    county_page = admin_client_.get(href).content.decode()
+    assert "县级看板 · 康定市" in county_page
+    townships = section(county_page, "监督报告完整率与及时率")
+    assert _cells(townships, "姑咱镇")[:5] == ["姑咱镇", "5", "2", "3", "40.0%"]
+    assert "泸桥镇" not in townships
+    official = official_client.get(reverse("dashboard")).content.decode()
+    assert section(official, "3512后备干部达标情况") == section(county_page, "3512后备干部达标情况")
+    lu = section(
+        admin_client_.get(reverse("dashboard"), {"county": "513322000000"}).content.decode(), "完整率与及时率"
+    )
+    assert "泸桥镇" in lu and "姑咱镇" not in lu
+    # An unknown county is a 404; a county official's ?county= changes nothing (their own county).
+    assert admin_client_.get(reverse("dashboard"), {"county": "999999999999"}).status_code == 404
+    assert (
+        "泸桥镇" not in official_client.get(reverse("dashboard"), {"county": "513322000000"}).content.decode()
+    )
+
+
+def test_an_admin_of_a_single_county_sees_its_dashboard_at_once(admin_client_, county_data):
+    page = admin_client_.get(reverse("dashboard")).content.decode()
+    assert "全省看板" not in page
+    panel = section(page, "监督报告完整率与及时率")
+    assert _cells(panel, "姑咱镇")[:5] == ["康定市", "姑咱镇", "5", "2", "3"]
 
 
 def test_the_missing_filter_of_the_grid_lists_the_villages_without_a_submitted_report(

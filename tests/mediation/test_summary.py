@@ -138,3 +138,41 @@ def test_the_dashboard_lists_townships_with_old_open_disputes_first(official_cli
     for href, count in links:
         listed = official_client.get(href.replace("&amp;", "&")).content.decode()
         assert f"共 {count} 件纠纷" in listed, f"{href} should list {count} disputes"
+
+
+def test_an_admins_county_rows_are_counted_per_county_and_link_to_as_many_disputes(
+    admin_client_, county, year_data
+):
+    from tests.factories import CountyFactory, TownshipFactory, VillageFactory
+
+    elsewhere = CountyFactory(code="513302000000", name="泸定县")
+    far = VillageFactory(township=TownshipFactory(county=elsewhere))
+    mediator = MemberFactory(committee__village=far, is_chair=True)
+    DisputeFactory(village=far, mediator=mediator, category=Category.LAND, received_on=_day(5, 1))
+    page = admin_client_.get(reverse("mediation:summary"), {"year": YEAR}).content.decode()
+    # 康定市 as in the county official's total: 9 received, 4 agreements of 6 closed, 3 old open;
+    # 泸定县: one land dispute still open (received in May of last year: old).
+    assert row_starting(page, county.name)[1] == "9"
+    assert row_starting(page, county.name)[-2:] == ["66.7%", "3"]
+    # 受理; land and five other categories; 调解中, 达成协议, 移送, 未化解; 已办结, 化解率, 超过30天
+    assert row_starting(page, "泸定县")[1:] == [
+        "1",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "—",
+        "1",
+    ]
+    links = re.findall(r'href="(/mediation/disputes/\?[^"]+)" data-count="(\d+)"', page)
+    assert len(links) == 2 * 13  # 13 linked figures (the rate is not) in each county row, no township row
+    for href, count in links:
+        listed = admin_client_.get(href.replace("&amp;", "&")).content.decode()
+        assert f"共 {count} 件纠纷" in listed, f"{href} should list {count} disputes"

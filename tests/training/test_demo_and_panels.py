@@ -43,7 +43,9 @@ def test_the_demo_seeds_two_years_of_classes_and_plausible_coverage_once(officia
         assert all("示例" in t for t in classes.filter(township__isnull=True).values_list("title", flat=True))
     assert not TrainingClass.objects.filter(start_date__gt=timezone.localdate()).exists()
     _rows, totals = selectors.coverage(official, year=this_year)
-    assert 60 <= totals[0].percent <= 98 and totals[0].untrained > 0
+    # Short of 100 % (some absences): the exact share follows the factories' names, which depend on
+    # the tests run before in the same process, so only the range is fixed.
+    assert 60 <= totals[0].percent < 100 and totals[0].untrained > 0
     reserve_class = TrainingClass.objects.get(start_date__year=this_year, audience=[Audience.RESERVE])
     assert reserve_class.attendances.count() == 40
     demo.seed()
