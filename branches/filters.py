@@ -16,11 +16,9 @@ from branches import rules
 from branches.models import BranchEnterprise, BranchVillage
 from branches.selectors import current_q
 from governance.fields import year_in_range
-from governance.filtering import AllYesNoSelect, UnitChoiceFilter
-from governance.roles import sees_everything
-from villages.filters import township_filter
-from villages.models import County, PartyBranch
-from villages.selectors import counties_visible_to
+from governance.filtering import AllYesNoSelect
+from villages.filters import county_filter, fit_unit_filters, township_filter
+from villages.models import PartyBranch
 
 BAD_MONTH = _("月份格式为“年-月”，如 2026-06。")
 
@@ -54,19 +52,9 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
-def _counties(request):
-    return counties_visible_to(request.user).order_by("code") if request else County.objects.none()
-
-
 class BranchFilter(django_filters.FilterSet):
     # The summary's county figures (an admin's first level) lead here; owner township's county.
-    county = UnitChoiceFilter(
-        label=_("县（市）"),
-        field_name="township__county",
-        queryset=_counties,
-        to_field_name="code",
-        empty_label=_("全部县（市）"),
-    )
+    county = county_filter("township__county")
     township = township_filter("township")
     kind = django_filters.ChoiceFilter(
         label=_("类型"), choices=PartyBranch.Kind.choices, empty_label=_("全部类型")
@@ -83,17 +71,9 @@ class BranchFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search", max_length=60)
 
-    # Admins read every county: they type a township's code, as on the village list.
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (self.request and sees_everything(self.request.user)):
-            del self.filters["county"]  # one county's officials and staff: nothing to choose
-        if self.request and sees_everything(self.request.user):
-            township = self.form.fields["township"]
-            township.widget = forms.TextInput(
-                attrs={"placeholder": _("12位区划代码"), "inputmode": "numeric"}
-            )
-            township.help_text = _("管理员可查看的乡镇过多，请输入乡镇区划代码。")
+        fit_unit_filters(self)
 
     def filter_active_in(self, queryset, name, value):
         return queryset.filter(rules.active_in_month_q(*value)) if value else queryset

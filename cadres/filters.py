@@ -21,11 +21,8 @@ from cadres.models import (
 )
 from cadres.selectors import ComplianceStatus
 from governance.fields import DateFilter
-from governance.filtering import AllYesNoSelect, UnitChoiceFilter
-from governance.roles import sees_everything
-from villages.filters import township_filter
-from villages.models import County
-from villages.selectors import counties_visible_to
+from governance.filtering import AllYesNoSelect
+from villages.filters import county_filter, fit_unit_filters, township_filter
 
 BACKGROUNDS = [
     ("is_returning_migrant", _("返乡农民工")),
@@ -91,7 +88,7 @@ class EvaluationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        type_township_for_admins(self)
+        fit_unit_filters(self)
 
     def filter_flagged(self, queryset, name, value):
         return queryset if value is None else queryset.filter(flag_incompetent_twice=value)
@@ -123,7 +120,7 @@ class ReserveFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        type_township_for_admins(self)
+        fit_unit_filters(self)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -135,38 +132,13 @@ class YearFilter(django_filters.NumberFilter):
 NOT_MET = "not_met"
 
 
-def type_township_for_admins(filterset) -> None:
-    """An admin's township filter across a province (3,111 townships, a third of the page's time as
-    a list): the chosen county's townships when ``?county=`` names one, else a box for the
-    township's code (as on the branch register)."""
-    if not (filterset.request and sees_everything(filterset.request.user)):
-        return
-    field = filterset.form.fields["township"]
-    county = filterset.data.get("county") or ""
-    if "county" in filterset.filters and county.isascii() and county.isdigit() and len(county) == 12:
-        field.queryset = field.queryset.filter(county__code=county)
-        return
-    field.widget = forms.TextInput(attrs={"placeholder": _("12位区划代码"), "inputmode": "numeric"})
-    field.help_text = _("管理员可查看的乡镇过多，请输入乡镇区划代码。")
-
-
-def _counties(request):
-    return counties_visible_to(request.user).order_by("code") if request else County.objects.none()
-
-
 class ComplianceFilter(django_filters.FilterSet):
     """The year itself is read by the view (it shapes the annotation); it is a field here so the
     form shows it and keeps it in the query string."""
 
     year = YearFilter(label=_("计划年度"), min_value=2000, max_value=2100, method="filter_year")
     # An admin's county totals open one county (``?county=``); one county's users have nothing to pick.
-    county = UnitChoiceFilter(
-        label=_("县（市）"),
-        field_name="township__county",
-        queryset=_counties,
-        to_field_name="code",
-        empty_label=_("全部县（市）"),
-    )
+    county = county_filter("township__county")
     township = township_filter("township")
     status = django_filters.ChoiceFilter(
         label=_("状态"),
@@ -177,9 +149,7 @@ class ComplianceFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (self.request and sees_everything(self.request.user)):
-            del self.filters["county"]
-        type_township_for_admins(self)
+        fit_unit_filters(self)
 
     def filter_year(self, queryset, name, value):
         return queryset

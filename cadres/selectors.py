@@ -307,6 +307,20 @@ def compliance_totals(
     return townships, total
 
 
+def compliance_by_county(townships: list[dict]) -> list[dict]:
+    """The township rows of ``compliance_totals`` added up per county (each village is in one
+    township, so the sums are the county's), in county code order."""
+    counties: dict[str, dict] = {}
+    for row in townships:
+        county = counties.setdefault(
+            row["township__county__code"],
+            {"code": row["township__county__code"], "name": row["township__county__name"]},
+        )
+        for key in ("villages", "reserves", "backgrounds", "met", "too_few", "too_many", "background_missed"):
+            county[key] = county.get(key, 0) + (row[key] or 0)
+    return [counties[code] for code in sorted(counties)]
+
+
 def roster_for(*, village, on: dt.date) -> dict:
     """The village's posts held on ``on`` by committee, with the derived flags (bounded queries)."""
     posts = list(

@@ -34,6 +34,7 @@ from cadres.columns import (
 from cadres.models import EvaluationCorrection, PostCorrection, ReserveQuota
 from cadres.selectors import (
     ComplianceStatus,
+    compliance_by_county,
     compliance_for,
     compliance_totals,
     developments_visible_to,
@@ -418,20 +419,6 @@ def _county_id(user):
     return user.township.county_id if user.township_id else user.county_id
 
 
-def _by_county(townships: list[dict]) -> list[dict]:
-    """The township rows of ``compliance_totals`` added up per county (each village is in one
-    township, so the sums are the county's), in county code order."""
-    counties: dict[str, dict] = {}
-    for row in townships:
-        county = counties.setdefault(
-            row["township__county__code"],
-            {"code": row["township__county__code"], "name": row["township__county__name"]},
-        )
-        for key in ("villages", "reserves", "backgrounds", "met", "too_few", "too_many", "background_missed"):
-            county[key] = county.get(key, 0) + (row[key] or 0)
-    return [counties[code] for code in sorted(counties)]
-
-
 @require_safe
 @login_required
 def compliance(request):
@@ -468,7 +455,7 @@ def compliance(request):
         **list_context(request, filterset=filterset, objects=villages, per_page=COMPLIANCE_PAGE_SIZE),
         "year": year if year_ok else None,
         "quota": quota,
-        "townships": _by_county(townships) if county_level else townships,
+        "townships": compliance_by_county(townships) if county_level else townships,
         "county_level": county_level,
         "total": total,
         "labels": ComplianceStatus.LABELS,

@@ -6,23 +6,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.filtering import AllYesNoSelect, UnitChoiceFilter
+from governance.filtering import AllYesNoSelect
 from mediation.models import Category, Outcome
 from mediation.selectors import old_open_q
-from villages.filters import township_filter, village_filter
-from villages.selectors import counties_visible_to
+from villages.filters import county_filter, township_filter, village_filter
 
 
 class YearFilter(django_filters.NumberFilter):
     """A whole year: 2026, not 2026.5."""
 
     field_class = forms.IntegerField
-
-
-def _counties(request):
-    from villages.models import County
-
-    return counties_visible_to(request.user).order_by("code") if request else County.objects.none()
 
 
 class CommitteeFilter(django_filters.FilterSet):
@@ -33,13 +26,7 @@ class DisputeFilter(django_filters.FilterSet):
     year = YearFilter(
         label=_("受理年度"), field_name="received_on", lookup_expr="year", min_value=2000, max_value=2100
     )
-    county = UnitChoiceFilter(
-        label=_("县（市）"),
-        field_name="village__township__county",
-        queryset=_counties,
-        to_field_name="code",
-        empty_label=_("全部县（市）"),
-    )
+    county = county_filter("village__township__county")
     township = township_filter("village__township")
     village = village_filter("village")
     category = django_filters.ChoiceFilter(

@@ -15,12 +15,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cadres.selectors import people_visible_to
 from governance.scoping import scope
+from governance.subqueries import count_of
 from mediation.models import Category, Committee, Dispute, FollowUp, Member, Outcome
 from villages.models import County
 from villages.selectors import townships_visible_to, villages_visible_to
@@ -110,8 +110,8 @@ def village_committees(user) -> QuerySet:
     chairs = Member.objects.filter(
         committee__village=OuterRef("pk"), is_chair=True, end_date__isnull=True
     ).values("person__name")[:1]
-    members = _count_of(Member.objects.filter(committee__village=OuterRef("pk"), end_date__isnull=True))
-    open_disputes = _count_of(Dispute.objects.filter(village=OuterRef("pk"), outcome=Outcome.OPEN))
+    members = count_of(Member.objects.filter(committee__village=OuterRef("pk"), end_date__isnull=True))
+    open_disputes = count_of(Dispute.objects.filter(village=OuterRef("pk"), outcome=Outcome.OPEN))
     return (
         villages_visible_to(user)
         .filter(valid_to__isnull=True)
@@ -119,12 +119,6 @@ def village_committees(user) -> QuerySet:
         .annotate(member_count=members, chair_name=Subquery(chairs), open_count=open_disputes)
         .order_by("township__code", "code")
     )
-
-
-def _count_of(queryset: QuerySet) -> Coalesce:
-    """The number of rows of a correlated ``queryset`` as an expression (0 when none)."""
-    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 # ---------------------------------------------------------------- summary

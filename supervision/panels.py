@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -59,7 +58,7 @@ def dashboard_panel(*, user, period=None):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from governance.charts import Point, level, line_chart, percent_chart, rank_rows, township_table
+    from governance.charts import Point, line_chart, percent_chart, rank_rows, township_table
     from governance.periods import collected_month
 
     period = period or collected_month(timezone.localdate())
@@ -69,12 +68,9 @@ def dashboard_panel(*, user, period=None):
     for row in rows:
         row.missing = row.expected - row.submitted
         row.not_on_time = row.expected - row.on_time
-        row.level = level(row.completeness)
-        row.timeliness_level = level(row.timeliness)
+        row.level, row.timeliness_level = _levels(row.completeness, row.timeliness)
         row.grid = ""
-    total["missing"] = total["expected"] - total["submitted"]
-    total["level"] = level(total["completeness"])
-    total["timeliness_level"] = level(total["timeliness"])
+    _colour_total(total)
     many_counties = user.role == Role.ADMIN
 
     def link(row):
@@ -181,69 +177,44 @@ def dashboard_panel(*, user, period=None):
     return ("supervision/_dashboard_panel.html", context)
 
 
-@dataclass
-class CountyFigures:
-    """A county's row of an admin's province dashboard (its townships' figures summed)."""
+def _levels(completeness, timeliness) -> tuple[str, str]:
+    """The colour classes of a completeness and a timeliness rate (governance/charts.py thresholds)."""
+    from governance.charts import level
 
-    county: object
-    expected: int = 0
-    submitted: int = 0
-    on_time: int = 0
-    href: str = ""
+    return level(completeness), level(timeliness)
 
-    @property
-    def missing(self) -> int:
-        return self.expected - self.submitted
 
-    @property
-    def completeness(self):
-        return selectors.rate(self.submitted, self.expected)
-
-    @property
-    def timeliness(self):
-        return selectors.rate(self.on_time, self.expected)
+def _colour_total(total: dict) -> None:
+    total["missing"] = total["expected"] - total["submitted"]
+    total["level"], total["timeliness_level"] = _levels(total["completeness"], total["timeliness"])
 
 
 def province_panel(*, user, period=None):
     """An admin's province before a county is chosen: completeness and timeliness per county for the
     period, worst first and coloured, each county opening its own dashboard (the townships' tally
-    rows summed: two queries)."""
-    from governance.charts import level, percent_chart, rank_rows
+    rows summed per county in SQL: two queries)."""
+    from governance.charts import percent_chart, rank_rows
     from governance.periods import collected_month
 
     period = period or collected_month(timezone.localdate())
     reporting = selectors.dashboard_period(period)
-    counties = [CountyFigures(**row) for row in selectors.completeness_by_county(user=user, period=reporting)]
-    total = {f: sum(getattr(r, f) for r in counties) for f in ("expected", "submitted", "on_time")}
-    total["completeness"] = selectors.rate(total["submitted"], total["expected"])
-    total["timeliness"] = selectors.rate(total["on_time"], total["expected"])
+    counties, total = selectors.completeness_county_table(user=user, period=reporting)
+    _colour_total(total)
     base = reverse("dashboard")
-
-    def link(row):
-        row.href = f"{base}?{urlencode({'county': row.county.code, 'period': period.key})}"
-
+    for row in counties:  # 183 links at most: every county row opens its dashboard
+        row["missing"] = row["expected"] - row["submitted"]
+        row["level"], row["timeliness_level"] = _levels(row["completeness"], row["timeliness"])
+        row["href"] = f"{base}?{urlencode({'county': row['county'].code, 'period': period.key})}"
     rows, shown = rank_rows(
-        counties,
-        key=lambda r: r.completeness,
-        name=lambda r: r.county.code,
-        many_counties=True,
-        link=link,
+        counties, key=lambda r: r["completeness"], name=lambda r: r["county"].code, many_counties=True
     )
-    for row in rows:
-        row.level = level(row.completeness)
-        row.timeliness_level = level(row.timeliness)
-        if not row.href:
-            link(row)
-    total["missing"] = total["expected"] - total["submitted"]
-    total["level"] = level(total["completeness"])
-    total["timeliness_level"] = level(total["timeliness"])
     chart = percent_chart(
         _("各县（市）报告完整率（%(period)s）") % {"period": reporting.label},
         shown,
-        label=lambda r: r.county.name,
-        value=lambda r: r.completeness,
-        href=lambda r: r.href,
-        css=lambda r: r.level,
+        label=lambda r: r["county"].name,
+        value=lambda r: r["completeness"],
+        href=lambda r: r["href"],
+        css=lambda r: r["level"],
     )
     table = {
         "title": _("各县（市）完整率与及时率"),
@@ -257,7 +228,15 @@ def province_panel(*, user, period=None):
             _("及时率（%）"),
         ],
         "rows": [
-            [r.county.name, r.expected, r.submitted, r.missing, r.completeness, r.on_time, r.timeliness]
+            [
+                r["county"].name,
+                r["expected"],
+                r["submitted"],
+                r["missing"],
+                r["completeness"],
+                r["on_time"],
+                r["timeliness"],
+            ]
             for r in rows
         ],
     }

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from cadres.models import (
 )
 from governance.roles import Role, can_review, may_write_for, sees_everything
 from governance.scoping import jurisdiction_q
+from governance.subqueries import count_of
 from training.models import Attendance, AttendanceStatus, Audience, TrainingClass, TrainingTarget
 from villages.models import County
 from villages.selectors import townships_visible_to
@@ -71,14 +72,7 @@ def with_attendance_counts(queryset: QuerySet[TrainingClass]) -> QuerySet[Traini
     (its page count then reads the classes alone)."""
 
     def counted(status):
-        rows = (
-            Attendance.objects.filter(training_class=OuterRef("pk"), status=status)
-            .order_by()
-            .values("training_class")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+        return count_of(Attendance.objects.filter(training_class=OuterRef("pk"), status=status))
 
     return queryset.annotate(
         attended_count=counted(AttendanceStatus.ATTENDED), absent_count=counted(AttendanceStatus.ABSENT)

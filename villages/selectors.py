@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet
 
 from governance.roles import sees_everything
 from governance.scoping import scope
+from governance.subqueries import count_of
 from villages.models import County, PartyBranch, Township, Village
 
 
@@ -52,26 +52,14 @@ def counties_with_village_counts(user) -> QuerySet[County]:
     """Current counties in scope with their current township and village counts, counted in SQL
     (a subquery per county on the township and village indexes: joining a province's 26,000
     villages to count them distinct cost more than the rest of an admin's home page)."""
-    townships = (
-        Township.objects.filter(county=OuterRef("pk"), valid_to__isnull=True)
-        .order_by()
-        .values("county")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    villages = (
-        Village.objects.filter(township__county=OuterRef("pk"), valid_to__isnull=True)
-        .order_by()
-        .values("township__county")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    townships = Township.objects.filter(county=OuterRef("pk"), valid_to__isnull=True)
+    villages = Village.objects.filter(township__county=OuterRef("pk"), valid_to__isnull=True)
     return (
         counties_visible_to(user)
         .filter(valid_to__isnull=True)
         .annotate(
-            township_count=Coalesce(Subquery(townships, output_field=IntegerField()), 0),
-            village_count=Coalesce(Subquery(villages, output_field=IntegerField()), 0),
+            township_count=count_of(townships),
+            village_count=count_of(villages),
         )
         .order_by("code")
     )
