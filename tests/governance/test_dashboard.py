@@ -374,3 +374,25 @@ def test_the_grid_picker_refuses_a_malformed_period(official_client, township, k
         assert response["Location"] == "/supervision/grid/513301101000/2025/3/"
     else:
         assert "无法识别" in response.content.decode()
+
+
+def test_an_admins_county_dashboard_keeps_the_county_across_periods(admin_client_, county_data):
+    TownshipFactory(
+        county=CountyFactory(code="513322000000", name="泸定县"), code="513322100000", name="泸桥镇"
+    )
+    page = admin_client_.get(
+        reverse("dashboard"), {"county": "513301000000", "period": "2025-03"}
+    ).content.decode()
+    # The picker shows the county chosen, the period arrows stay in it, and one link leads back.
+    assert '<option value="513301000000" selected>康定市</option>' in page
+    assert 'href="?period=2025-02&amp;county=513301000000" rel="prev"' in page
+    assert 'href="?period=2025-04&amp;county=513301000000" rel="next"' in page
+    assert '<a href="?period=2025-03">返回全省</a>' in page
+    assert 'href="?period=2025-03&amp;county=513301000000&amp;export=xlsx"' in page
+    book = load_workbook(
+        io.BytesIO(
+            admin_client_.get(reverse("dashboard"), {"county": "513301000000", "export": "xlsx"}).content
+        )
+    )
+    rows = [list(r) for r in book["完整率与及时率"].iter_rows(values_only=True)]
+    assert [r[0] for r in rows[1:]] == ["姑咱镇", "新都桥镇"]  # that county's townships, no county column
