@@ -102,17 +102,39 @@ class Submission(models.Model):
         return str(self.token)
 
 
-class FiguresGeneration(models.Model):
-    """One row whose ``numbers`` (app label → number) PostgreSQL raises when a transaction that changed
-    a table of that app commits (governance/figures.py): cached dashboard figures are keyed by the
-    numbers of the apps they read, so no server serves a figure older than the last committed write.
-    Not a record of the portal: no history."""
+class FigureNumber(models.Model):
+    """One row per table of the portal's apps, whose ``number`` PostgreSQL raises when a transaction
+    that changed the table commits (governance/figures.py): cached dashboard figures are keyed by the
+    numbers of the tables they read, so no server serves a figure older than the last committed
+    write. A row per table, not one row for all: writers of different tables do not queue on one
+    row, and a small row is updated in place. Not a record of the portal: no history."""
 
-    numbers = models.JSONField(default=dict)
+    table_name = models.CharField(max_length=63, primary_key=True)
+    number = models.BigIntegerField()
 
     class Meta:
         verbose_name = _("统计版本")
         verbose_name_plural = _("统计版本")
 
     def __str__(self) -> str:
-        return str(self.numbers)
+        return f"{self.table_name}: {self.number}"
+
+
+class SharedFigure(models.Model):
+    """The last computed value of one figure for one scope (``slot``), shared by every server process
+    (governance/figures.py): the tables it read and their numbers then. A process that finds it with
+    the numbers unchanged takes it instead of computing it again. An UNLOGGED table (migration 0005):
+    a cache, not a record; emptied by a crash, never replicated; no history."""
+
+    slot = models.CharField(max_length=40, primary_key=True)
+    reads = models.JSONField()
+    stamps = models.JSONField()
+    value = models.JSONField()
+    made_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("共享统计")
+        verbose_name_plural = _("共享统计")
+
+    def __str__(self) -> str:
+        return self.slot

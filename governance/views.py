@@ -20,6 +20,7 @@ from governance import figures, review
 from governance.exports import export_sheets
 from governance.hooks import app_hooks_with_labels, render_panels
 from governance.middleware import conflict_response, database_unavailable_response, is_database_unavailable
+from governance.pages import cached_page
 from governance.periods import BadPeriod, collected_month, parse_period, period_select_options
 from governance.roles import Role, can_review, sees_everything
 from governance.scoping import county_reader
@@ -140,17 +141,38 @@ def dashboard(request):
         return export_sheets(request, tables, filename=name)
     query = {"county": county.code} if county else {}
     context = {
-        **_dashboard_figures(request, reader, period, province=province),
         "period": period,
-        "period_options": period_select_options(today, period),
-        "previous": period.shifted(-1),
-        "next": period.shifted(1) if period.shifted(1).start <= today else None,
         "county": county,
         "counties": counties if len(counties) > 1 else [],
         "province": province,
-        "county_query": urlencode(query),
     }
-    return render(request, "dashboard.html", context)
+    scope = _figures_scope(reader, period, province)
+
+    def content() -> str:
+        return render_to_string(
+            "includes/dashboard_content.html",
+            {
+                **context,
+                **_dashboard_figures(request, reader, period, scope, province=province),
+                "period_options": period_select_options(today, period),
+                "previous": period.shifted(-1),
+                "next": period.shifted(1) if period.shifted(1).start <= today else None,
+                "county_query": urlencode(query),
+            },
+            request=request,
+        )
+
+    # Figures inside figures: the page (per user, governance/pages.py), the content below the
+    # navigation (per scope) and each section, so a write recomputes the sections it changed and
+    # the content and page around the others' cached HTML.
+    parts = (*scope, county and county.code, tuple((c.code, c.name) for c in context["counties"]))
+
+    def page() -> HttpResponse:
+        known = figures.numbers_for(request)
+        context["content"] = figures.cached_html("dashboard", parts, content, known=known)
+        return render(request, "dashboard.html", context)
+
+    return cached_page(request, "dashboard", parts, page)
 
 
 def _dashboard_reader(request):
@@ -172,13 +194,11 @@ def _dashboard_reader(request):
     return county_reader(user, county), county, counties
 
 
-def _dashboard_figures(request, reader, period, *, province: bool) -> dict:
-    """The dashboard's sections as HTML, each computed again only after a committed write to the
-    apps it reads (governance/figures.py): a clerk's report recomputes the supervision section, the
-    others come from the cache. The key holds what the figures depend on besides the records: the
-    jurisdiction, the period, the language and the minute (a deadline passing changes a figure
-    without any write)."""
-    scope = (
+def _figures_scope(reader, period, province: bool) -> tuple:
+    """What the dashboard's figures depend on besides the records: the jurisdiction, the period, the
+    language and the day (what is overdue and the month being collected change at midnight without
+    any write; no section reads the time of day)."""
+    return (
         reader.role,
         reader.county_id,
         reader.township_id,
@@ -186,8 +206,14 @@ def _dashboard_figures(request, reader, period, *, province: bool) -> dict:
         province,
         period.key,
         get_language(),
-        timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        timezone.localdate().isoformat(),
     )
+
+
+def _dashboard_figures(request, reader, period, scope: tuple, *, province: bool) -> dict:
+    """The dashboard's sections as HTML, each computed again only after a committed write to the
+    tables it reads (governance/figures.py): a clerk's submitted report recomputes the supervision
+    section, the others come from the cache."""
     known = figures.numbers_for(request)
     sections = []
     hook_name = "province_panel" if province else "dashboard_panel"
@@ -200,8 +226,7 @@ def _dashboard_figures(request, reader, period, *, province: bool) -> dict:
             template, ctx = panel
             return render_to_string(template, {"panel": ctx}, request=request)
 
-        reads = figures.depends_on(label)
-        sections.append(figures.cached((hook_name, label, *scope), compute, reads=reads, known=known))
+        sections.append(figures.cached_html(f"{hook_name}:{label}", scope, compute, known=known))
 
     def units_table() -> str:
         level, units = overview_units(reader)
@@ -217,7 +242,7 @@ def _dashboard_figures(request, reader, period, *, province: bool) -> dict:
             request=request,
         )
 
-    sections.append(figures.cached(("units", *scope), units_table, reads=("villages",), known=known))
+    sections.append(figures.cached_html("units", scope, units_table, known=known))
     return {"sections": [section for section in sections if section]}
 
 

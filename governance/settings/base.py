@@ -115,8 +115,9 @@ def database_settings() -> dict:
 DATABASES = {"default": database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Per process on purpose: cached dashboard figures are keyed by a number kept in PostgreSQL
-# (governance/figures.py), so servers need not share a cache to stay correct.
+# Per process on purpose: cached dashboard figures are keyed by numbers kept in PostgreSQL and
+# shared between processes through PostgreSQL (governance/figures.py), so servers need no other
+# shared cache, to stay correct or to compute a figure once.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
