@@ -31,7 +31,18 @@ def cached_page(request, name: str, parts: tuple, render: Callable[[], HttpRespo
     if not figures.caching() or len(messages.get_messages(request)):
         return render()
     user = request.user
-    who = (user.pk, user.get_username(), user.get_full_name(), user.role, user.is_staff, user.is_superuser)
+    # Whatever of the user the page may show or decide by (an account moved to another township
+    # or renamed gets its page anew).
+    who = (
+        user.pk,
+        user.get_username(),
+        user.get_full_name(),
+        user.role,
+        user.township_id,
+        user.county_id,
+        user.is_staff,
+        user.is_superuser,
+    )
 
     def draw() -> str:
         request.drawing_holes = True

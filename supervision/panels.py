@@ -52,6 +52,11 @@ def home_panel(*, user):
     )
 
 
+def _rate_headers() -> list[str]:
+    """The figure columns of a completeness table, after its township or county column."""
+    return [_("应报"), _("已报"), _("未报"), _("完整率（%）"), _("按时"), _("及时率（%）")]
+
+
 def dashboard_panel(*, user, period=None):
     """Completeness and timeliness per township for the dashboard's period (a month by default),
     worst first and coloured (governance/charts.py), and the 12-month county trend: six queries."""
@@ -108,15 +113,7 @@ def dashboard_panel(*, user, period=None):
     tables = [
         township_table(
             _("完整率与及时率"),
-            [
-                _("乡镇（街道）"),
-                _("应报"),
-                _("已报"),
-                _("未报"),
-                _("完整率（%）"),
-                _("按时"),
-                _("及时率（%）"),
-            ],
+            [_("乡镇（街道）"), *_rate_headers()],
             rows,
             cells=lambda r: [
                 r.name,
@@ -218,15 +215,7 @@ def province_panel(*, user, period=None):
     )
     table = {
         "title": _("各县（市）完整率与及时率"),
-        "headers": [
-            _("县（市）"),
-            _("应报"),
-            _("已报"),
-            _("未报"),
-            _("完整率（%）"),
-            _("按时"),
-            _("及时率（%）"),
-        ],
+        "headers": [_("县（市）"), *_rate_headers()],
         "rows": [
             [
                 r["county"].name,

@@ -77,3 +77,18 @@ def test_a_message_waiting_for_the_page_is_shown_once(county):
     client.cookies[CookieStorage.cookie_name] = waiting
     assert "设置已保存" in client.get(reverse("dashboard")).content.decode()
     assert "设置已保存" not in client.get(reverse("dashboard")).content.decode()
+
+
+@override_settings(CACHES=LOCMEM)
+def test_an_official_moved_to_another_county_sees_it_at_once(county):
+    """An account is not a record the figures follow: the page is the user's as they are now."""
+    from governance.models import User
+
+    client = official(county, "甲")
+    TownshipFactory(county=county, name="原县乡")
+    elsewhere = CountyFactory()
+    TownshipFactory(county=elsewhere, name="新县乡")
+    assert "原县乡" in client.get(reverse("dashboard")).content.decode()
+    User.objects.filter(last_name="甲").update(county=elsewhere)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "新县乡" in page and "原县乡" not in page
